@@ -1,0 +1,40 @@
+# The few commands people type. `make run` and `make test` set everything up themselves.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+export RXLENS_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: run test setup system-deps lint bench catalog-data clean
+
+$(BIN)/rxlens: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+# Debian packages the tests and the photo generator need (fonts); installs only when root and missing.
+system-deps:
+	@bash scripts/system-deps.sh
+
+setup: $(BIN)/rxlens system-deps
+
+run: setup
+	$(BIN)/rxlens catalog init
+	$(BIN)/rxlens catalog search "Telmisartan 40mg (必康平)"
+
+lint: $(BIN)/rxlens
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+test: setup lint
+	$(BIN)/pytest
+
+bench: setup
+	$(BIN)/python bench/catalog.py
+
+# Rebuild rxlens/data/catalog.json.gz from ../shared/data/drugs (needs the raw files).
+catalog-data: $(BIN)/rxlens
+	$(BIN)/python scripts/build_catalog.py
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,3 @@
+from rxlens.cli.main import main
+
+main()

@@ -1,0 +1,55 @@
+"""Index keys for a product: its names and ingredients, normalised; and n-grams of a key."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from rxlens.catalog.normalize import CJK_RE, Strength, normalize
+from rxlens.catalog.records import Product
+
+# Salt and hydrate words printed after an ingredient; a label may print the base name alone.
+_SALTS = re.compile(
+    r"\b(?:HCL|2HCL|HYDROCHLORIDE|SODIUM|POTASSIUM|CALCIUM|MAGNESIUM|TARTRATE|MALEATE|BESYLATE|"
+    r"BESILATE|MESYLATE|SULFATE|SULPHATE|CITRATE|FUMARATE|SUCCINATE|ACETATE|PHOSPHATE|BROMIDE|"
+    r"HYDROBROMIDE|TRIHYDRATE|DIHYDRATE|MONOHYDRATE|HYDRATE|ANHYDROUS|HEMIHYDRATE|EQ|TO)\b"
+)
+
+
+@lru_cache(maxsize=65536)
+def ingredient_keys(name: str) -> frozenset[str]:
+    full = normalize(name, ocr=False)
+    keys = {full.key}
+    base = normalize(_SALTS.sub(" ", full.folded), ocr=False).key
+    if len(base) >= 4:
+        keys.add(base)
+    return frozenset(k for k in keys if k)
+
+
+def product_keys(product: Product) -> tuple[list[tuple[str, str]], frozenset[float]]:
+    """(key, kind) pairs for a product, and the milligram strengths its names or ingredients give."""
+    zh, en = normalize(product.name_zh, ocr=False), normalize(product.name_en, ocr=False)
+    keys = [(zh.key, "name_zh"), (en.key, "name_en")]
+    keys += [(k, "ingredient") for ing in product.ingredients for k in ingredient_keys(ing.name)]
+    found = {round(s.value, 4) for s in zh.strengths + en.strengths if s.unit == "MG"}
+    found |= {round(i.strength, 4) for i in product.ingredients if i.strength and i.unit == "MG"}
+    return keys, frozenset(found)
+
+
+def query_strengths(strengths: tuple[Strength, ...]) -> frozenset[float]:
+    return frozenset(round(s.value, 4) for s in strengths if s.unit == "MG")
+
+
+def grams(key: str) -> set[str]:
+    """CJK: characters and pairs (names are short and one wrong character is common);
+    Latin: padded trigrams."""
+    if CJK_RE.search(key):
+        return set(key) | {key[i : i + 2] for i in range(len(key) - 1)}
+    padded = f"^{key}$"
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def effective_length(key: str) -> float:
+    """A CJK character carries about as much as two or three Latin letters."""
+    cjk = len(CJK_RE.findall(key))
+    return cjk * 2.5 + (len(key) - cjk)

@@ -1,0 +1,187 @@
+"""Turn a printed or OCR-read drug name into comparable keys.
+
+Pipeline: fold width/case/script → repair OCR digits → pull out strengths → drop maker marks,
+bracketed notes and dosage-form words → compact key (letters, digits and CJK only).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import opencc
+
+# OpenCC s2tw maps simplified characters OCR produces (锭, 别, 诊) to Taiwan forms; these are
+# variants it leaves alone that our OCR model is known to emit for Traditional text.
+_VARIANT_FIXES = str.maketrans({"歴": "歷", "臺": "台", "綫": "線"})
+
+_UNIT_MG = {
+    "MG": 1.0,
+    "毫克": 1.0,
+    "公絲": 1.0,
+    "MCG": 0.001,
+    "ΜG": 0.001,
+    "UG": 0.001,
+    "微克": 0.001,
+    "G": 1000.0,
+    "GM": 1000.0,
+    "公克": 1000.0,
+    "克": 1000.0,
+}
+_UNIT_RE = "MG/ML|MG/G|MCG|ΜG|UG|MG|GM|G|毫克|公絲|公克|微克|克|ML|毫升|IU|%"
+_NUM = r"\d+(?:\.\d+)?"
+STRENGTH_RE = re.compile(rf"(?<![\d.])({_NUM}(?:\s*/\s*{_NUM})*)\s*({_UNIT_RE})(?![A-Z])")
+_BARE_NUMBER_RE = re.compile(rf"(?<![A-Z\d.]){_NUM}(?![A-Z\d.])")
+
+_MAKER_RE = re.compile(r'"[^"]{1,16}"|「[^」]{1,16}」|“[^”]{1,16}”')
+_BRACKET_RE = re.compile(r"\([^()]*\)|\[[^\]]*\]")
+
+_ZH_FORMS = sorted(
+    [
+        "持續性藥效膜衣錠",
+        "持續性藥效錠",
+        "持續性藥效膠囊",
+        "腸溶膜衣錠",
+        "長效膜衣錠",
+        "緩釋膜衣錠",
+        "膜衣錠",
+        "糖衣錠",
+        "腸溶錠",
+        "口溶錠",
+        "發泡錠",
+        "咀嚼錠",
+        "舌下錠",
+        "緩釋錠",
+        "錠劑",
+        "錠",
+        "軟膠囊",
+        "硬膠囊",
+        "腸溶膠囊",
+        "膠囊劑",
+        "膠囊",
+        "顆粒劑",
+        "顆粒",
+        "散劑",
+        "粉劑",
+        "口服液劑",
+        "口服液",
+        "內服液劑",
+        "內服液",
+        "液劑",
+        "糖漿劑",
+        "糖漿",
+        "懸液劑",
+        "懸浮液",
+        "乳膏",
+        "軟膏",
+        "凝膠",
+        "貼片",
+        "注射劑",
+        "注射液",
+        "點眼液",
+        "眼藥水",
+        "噴液劑",
+        "噴劑",
+        "栓劑",
+    ],
+    key=len,
+    reverse=True,
+)
+_EN_FORMS = r"""FILM[- ]?COATED|SUGAR[- ]?COATED|ENTERIC[- ]?COATED|F\.?C\.?T\.?|F\.C\.?|S\.C\.|E\.C\.|
+    TABLETS?|TABS?|CAPLETS?|CAPSULES?|CAPS?|SCORED|GRANULES?|SYRUP|INJECTION|SOLUTION|ORAL|
+    SUSPENSION|CREAM|OINTMENT|DROPS|SPRAY|SUPPOSITOR(?:Y|IES)|SOFT|HARD|COATED|FOR"""
+# The same words glued to the end of a name when OCR loses the space ("SENNAPURTABLETS").
+_EN_FORM_SUFFIX_RE = re.compile(
+    r"(?<=[A-Z]{3})(?:FILMCOATED|TABLETS?|CAPSULES?|CAPLETS?|GRANULES?|SYRUP|INJECTION)$"
+)
+# Runs of form words, glued or not ("FILM-COATEDTABLETS").
+_EN_FORM_RE = re.compile(r"\b(?:(?:" + "".join(_EN_FORMS.split()) + r")[\s-]*)+(?![A-Z])")
+_ZH_FORM_RE = re.compile("|".join(map(re.escape, _ZH_FORMS)))
+_NON_KEY_RE = re.compile(r"[^0-9A-Z\u3400-\u9fff]+")
+CJK_RE = re.compile(r"[\u3400-\u9fff]")
+
+
+@dataclass(frozen=True, slots=True)
+class Strength:
+    value: float
+    unit: str  # "MG" after conversion for weights; the printed unit otherwise; "" when bare
+
+    def same_as(self, other: Strength) -> bool:
+        if self.unit and other.unit and self.unit != other.unit:
+            return False
+        return abs(self.value - other.value) <= 1e-6 * max(1.0, self.value)
+
+    def __str__(self) -> str:
+        return f"{self.value:g} {self.unit}".strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    folded: str
+    key: str
+    strengths: tuple[Strength, ...]
+
+
+@lru_cache(maxsize=1)
+def _s2tw() -> opencc.OpenCC:
+    return opencc.OpenCC("s2tw")
+
+
+def fold(text: str) -> str:
+    """Width, case, HTML entities and simplified/variant characters folded to one form."""
+    text = unicodedata.normalize("NFKC", html.unescape(text))
+    converted: str = _s2tw().convert(text)
+    return converted.translate(_VARIANT_FIXES).upper()
+
+
+def repair_ocr_digits(text: str) -> str:
+    """`LORAZEPAMO.5MG` → `LORAZEPAM 0.5MG`: a letter O where a number starts or continues."""
+    text = re.sub(r"O(?=[.,]\d)", " 0", text)
+    text = re.sub(r"(?<=\d)O", "0", text)
+    return re.sub(r"(?<=\d),(?=\d{1,2}\b)", ".", text)
+
+
+def _to_strength(number: str, unit: str) -> Strength:
+    factor = _UNIT_MG.get(unit)
+    value = float(number)
+    return Strength(value * factor, "MG") if factor else Strength(value, unit)
+
+
+def extract_strengths(text: str) -> tuple[str, tuple[Strength, ...]]:
+    found: list[Strength] = []
+
+    def take(match: re.Match[str]) -> str:
+        for number in re.split(r"\s*/\s*", match.group(1)):
+            found.append(_to_strength(number, match.group(2)))
+        return " "
+
+    rest = STRENGTH_RE.sub(take, text)
+    bare = [Strength(float(n), "") for n in _BARE_NUMBER_RE.findall(rest)]
+    return _BARE_NUMBER_RE.sub(" ", rest), tuple(found + bare)
+
+
+def strip_decorations(text: str) -> str:
+    text = _MAKER_RE.sub(" ", text)
+    text = _BRACKET_RE.sub(" ", text)
+    text = _EN_FORM_RE.sub(" ", text)
+    return _ZH_FORM_RE.sub(" ", text)
+
+
+def compact(text: str) -> str:
+    return _EN_FORM_SUFFIX_RE.sub("", _NON_KEY_RE.sub("", text))
+
+
+def normalize(text: str, ocr: bool = True) -> Normalized:
+    """`ocr=False` for clean catalog text: skips the OCR digit repairs."""
+    folded = fold(text)
+    if ocr:
+        folded = repair_ocr_digits(folded)
+    rest, strengths = extract_strengths(folded.replace("（", "(").replace("）", ")"))
+    return Normalized(folded, compact(strip_decorations(rest)), strengths)
+
+
+def has_cjk(text: str) -> bool:
+    return bool(CJK_RE.search(text))

@@ -1,0 +1,1 @@
+"""The `rxlens` command line: a thin shell over the library."""

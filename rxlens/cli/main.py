@@ -1,0 +1,42 @@
+"""Entry point. The only place where RxlensError becomes a message and an exit code."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.console import Console
+
+from rxlens import __version__
+from rxlens.cli import catalog
+from rxlens.errors import RxlensError
+
+app = typer.Typer(
+    name="rxlens",
+    help="Read photos of Taiwanese drug bags and prescription slips into one medication record.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(catalog.app, name="catalog")
+
+
+@app.command()
+def version() -> None:
+    """Print the rxlens version."""
+    typer.echo(__version__)
+
+
+def report_error(error: RxlensError, console: Console | None = None) -> int:
+    console = console or Console(stderr=True)
+    console.print(f"[bold red]error:[/] {error.message}", highlight=False)
+    console.print(f"[yellow]hint:[/] {error.hint}", highlight=False)
+    return error.exit_code
+
+
+def main() -> None:
+    # Typer/click turn usage errors into exit code 2 themselves; ours are converted here only.
+    try:
+        app()
+    except RxlensError as error:
+        sys.exit(report_error(error))

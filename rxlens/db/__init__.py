@@ -1,0 +1,1 @@
+"""Database engine, schema and migrations (SQLAlchemy 2.0 + Alembic); nothing SQLite-only."""

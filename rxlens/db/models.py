@@ -1,0 +1,49 @@
+"""Tables. JSON columns hold lists that are read whole (ingredients, NHI codes, appearance)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Float, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ProductRow(Base):
+    __tablename__ = "products"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name_zh: Mapped[str] = mapped_column(String(255), default="")
+    name_en: Mapped[str] = mapped_column(String(255), default="")
+    ingredients: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    dosage_form: Mapped[str] = mapped_column(String(64), default="")
+    atc: Mapped[str] = mapped_column(String(16), default="")
+    main_use: Mapped[str] = mapped_column(Text, default="")
+    side_effects: Mapped[str] = mapped_column(Text, default="")
+    appearance: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    nhi_codes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str] = mapped_column(String(32), default="")
+    volume: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class AliasRow(Base):
+    """A name that means an ingredient (brand, INN spelling); products are found through it."""
+
+    __tablename__ = "aliases"
+    __table_args__ = (UniqueConstraint("text", "ingredient", name="uq_alias_text_ingredient"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    text: Mapped[str] = mapped_column(String(255))
+    ingredient: Mapped[str] = mapped_column(String(255))
+    source: Mapped[str] = mapped_column(String(32), default="")
+
+
+class MetaRow(Base):
+    __tablename__ = "catalog_meta"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,49 @@
+"""Shared fixtures: real settings in a temporary data dir, a real SQLite catalog built once."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from rxlens.catalog.bundled import Bundle, read_bundle
+from rxlens.catalog.index import MatchIndex
+from rxlens.config import Settings
+from rxlens.services import Services, init_catalog
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def bundle() -> Bundle:
+    return read_bundle()
+
+
+@pytest.fixture(scope="session")
+def bundled_index(bundle: Bundle) -> MatchIndex:
+    return MatchIndex(bundle.products, bundle.synonyms, bundle.version, Settings().catalog.match_threshold)
+
+
+@pytest.fixture(scope="session")
+def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file with the bundled catalog imported, made once and copied per test."""
+    data_dir = tmp_path_factory.mktemp("seed")
+    services = Services.open(Settings(data_dir=data_dir))
+    init_catalog(services)
+    services.close()
+    return data_dir / "rxlens.db"
+
+
+@pytest.fixture
+def settings(tmp_path: Path, seeded_db: Path) -> Settings:
+    shutil.copy(seeded_db, tmp_path / "rxlens.db")
+    return Settings(data_dir=tmp_path)
+
+
+@pytest.fixture
+def services(settings: Settings) -> Iterator[Services]:
+    opened = Services.open(settings)
+    yield opened
+    opened.close()

@@ -1,0 +1,28 @@
+import pytest
+
+from rxlens.catalog.normalize import Strength, normalize
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "strengths"),
+    [
+        pytest.param("GASCON 40MG", "GASCON", [Strength(40, "MG")], id="english-with-strength"),
+        pytest.param("瓦斯康錠", "瓦斯康", [], id="dosage-form-word-dropped"),
+        pytest.param("LORAZEPAMO.5MG", "LORAZEPAM", [Strength(0.5, "MG")], id="ocr-letter-o-for-zero"),
+        pytest.param("法莫替丁锭", "法莫替丁", [], id="simplified-form-character"),
+        pytest.param('"信東" 安柏寧錠0.5毫克', "安柏寧", [Strength(0.5, "MG")], id="maker-in-quotes"),
+        pytest.param(
+            "冠達悅歐樂持續性藥效錠３０公絲", "冠達悅歐樂", [Strength(30, "MG")], id="full-width-and-公絲"
+        ),
+        pytest.param("AUGMENTIN 1G F.C. TABLETS", "AUGMENTIN", [Strength(1000, "MG")], id="grams-and-fc"),
+        pytest.param("ALLEGRA180MG", "ALLEGRA", [Strength(180, "MG")], id="strength-glued-to-name"),
+        pytest.param("SENNAPURTABLETS", "SENNAPUR", [], id="form-word-glued-to-name"),
+        pytest.param("Rotlip film-coatedTablets 10mg", "ROTLIP", [Strength(10, "MG")], id="glued-form-words"),
+        pytest.param("&quot;井田&quot; 加斯朗錠", "加斯朗", [], id="html-entities"),
+        pytest.param("HYOSCYAMINE 125 MCG", "HYOSCYAMINE", [Strength(0.125, "MG")], id="micrograms"),
+    ],
+)
+def test_normalize(text: str, key: str, strengths: list[Strength]) -> None:
+    result = normalize(text)
+    assert result.key == key
+    assert [s for s in result.strengths if s.unit] == strengths
