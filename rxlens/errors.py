@@ -2,11 +2,19 @@
 
 RxlensError                      500  exit 1
 ├── InputError                   400  exit 2   the user can fix the request
-│   └── CatalogSourceError       400  exit 2   an import file is not in the expected format
+│   ├── CatalogSourceError       400  exit 2   an import file is not in the expected format
+│   ├── NoPhotos                 400  exit 2
+│   ├── TooManyPhotos            400  exit 2
+│   ├── UnsupportedImage         415  exit 2   not an image, or a format we do not read
+│   ├── TruncatedImage           422  exit 2   the file ends before the image does
+│   ├── ImageTooLarge            413  exit 2   more bytes than allowed
+│   └── TooManyPixels            413  exit 2   more pixels than allowed (decompression bomb)
 ├── ConfigError                  500  exit 78  the installation is misconfigured
 ├── CatalogError                 503  exit 3   the catalog cannot be read or written
 │   ├── CatalogEmpty             503  exit 3   nothing imported yet
 │   └── CatalogDownloadError     502  exit 4   an official export could not be fetched
+└── EngineError                  502  exit 5   the OCR engine failed
+    └── EngineTimeout            504  exit 6   the OCR engine did not answer in time
 """
 
 from __future__ import annotations
@@ -57,3 +65,43 @@ class CatalogEmpty(CatalogError):
 class CatalogDownloadError(CatalogError):
     status, exit_code, title = 502, 4, "Catalog download failed"
     hint = "Check the network connection or import a downloaded file with `rxlens catalog import`."
+
+
+class NoPhotos(InputError):
+    title = "No photos"
+    hint = "Send 1 to 5 photos of drug bags or prescription slips."
+
+
+class TooManyPhotos(InputError):
+    title = "Too many photos"
+    hint = "Send at most the allowed number of photos per request (RXLENS_INTAKE__MAX_PHOTOS)."
+
+
+class UnsupportedImage(InputError):
+    status, title = 415, "Not a supported image"
+    hint = "Send a JPEG, PNG, WebP or HEIC photo."
+
+
+class TruncatedImage(InputError):
+    status, title = 422, "Damaged image"
+    hint = "The photo file is incomplete; take or export it again."
+
+
+class ImageTooLarge(InputError):
+    status, title = 413, "Photo file too large"
+    hint = "Send a smaller file (a phone photo saved as JPEG is usually a few MB)."
+
+
+class TooManyPixels(InputError):
+    status, title = 413, "Photo has too many pixels"
+    hint = "Send a photo of at most the allowed size (RXLENS_INTAKE__MAX_PIXELS); resize it first."
+
+
+class EngineError(RxlensError):
+    status, exit_code, title = 502, 5, "Text recognition failed"
+    hint = "Try again; if it keeps failing, check the OCR engine settings (RXLENS_ENGINE)."
+
+
+class EngineTimeout(EngineError):
+    status, exit_code, title = 504, 6, "Text recognition timed out"
+    hint = "Try fewer or smaller photos, or raise RXLENS_PIPELINE__OCR_TIMEOUT_SECONDS."

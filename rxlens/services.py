@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+import threading
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
+
+from rxlens.concurrency import Blocking
+from rxlens.ocr.base import OcrEngine
 
 from rxlens.catalog.bundled import BUNDLED_SOURCE, read_bundle
 from rxlens.catalog.service import Catalog
@@ -13,20 +18,42 @@ from rxlens.config import Settings
 from rxlens.db.engine import make_engine, migrate
 
 
+def build_ocr(settings: Settings) -> OcrEngine:
+    from rxlens.ocr.local import LocalOcr  # loads ONNX Runtime: only when an engine is needed
+
+    return LocalOcr(settings.ocr)
+
+
 @dataclass
 class Services:
     settings: Settings
     engine: Engine
     store: CatalogStore
     catalog: Catalog
+    blocking: Blocking
+    _ocr: OcrEngine | None = None
+    _ocr_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
-    def open(cls, settings: Settings) -> Services:
+    def open(cls, settings: Settings, ocr: OcrEngine | None = None) -> Services:
         engine = make_engine(settings)
         store = CatalogStore(engine)
-        return cls(settings, engine, store, Catalog(store, settings.catalog))
+        slots = max(1, (os.cpu_count() or 2) // settings.ocr.intra_op_threads)
+        blocking = Blocking(settings.pipeline.workers, slots)
+        return cls(settings, engine, store, Catalog(store, settings.catalog), blocking, ocr)
+
+    @property
+    def ocr(self) -> OcrEngine:
+        """Built on first use (catalog commands never load the model); warmed once."""
+        with self._ocr_lock:
+            if self._ocr is None:
+                engine = build_ocr(self.settings)
+                engine.warm_up()
+                self._ocr = engine
+            return self._ocr
 
     def close(self) -> None:
+        self.blocking.close()
         self.engine.dispose()
 
 

@@ -178,6 +178,8 @@ class MatchIndex:
         strength_ok = bool(wanted and have and wanted & have)
         if wanted and have and not strength_ok:
             score -= STRENGTH_MISMATCH_PENALTY
+        # 5/160 mg prefers the 5/160 product to the 5/80 one that shares only the 5.
+        overlap = len(wanted & have) / len(wanted | have) if wanted and have else 0.0
         product = self.products[i]
         kind = best.key.kinds[i]
         evidence = f"{kind} {best.key.text!r} ~ {best.segment!r} ({best.score:.0f})"
@@ -185,6 +187,6 @@ class MatchIndex:
             evidence += "; strength " + ("matches" if strength_ok else "differs")
         named = 1.0 if product.name_zh or product.name_en else 0.0
         exactness = _KIND_RANK[kind] - (len(product.ingredients) > 1)
-        order = (round(score, 1), float(strength_ok), exactness, named, math.log1p(product.volume))
+        order = (round(score, 1), overlap, exactness, named, math.log1p(product.volume))
         shown = round(min(score, 100.0), 1)  # the bonus orders candidates; scores stay in 0–100
         return order, Candidate(product, shown, shown >= self.threshold, evidence, best.key.text, kind)

@@ -10,13 +10,8 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
-import opencc
-
-# OpenCC s2tw maps simplified characters OCR produces (锭, 别, 诊) to Taiwan forms; these are
-# variants it leaves alone that our OCR model is known to emit for Traditional text.
-_VARIANT_FIXES = str.maketrans({"歴": "歷", "臺": "台", "綫": "線"})
+from rxlens.textnorm import to_traditional
 
 _UNIT_MG = {
     "MG": 1.0,
@@ -125,16 +120,10 @@ class Normalized:
     strengths: tuple[Strength, ...]
 
 
-@lru_cache(maxsize=1)
-def _s2tw() -> opencc.OpenCC:
-    return opencc.OpenCC("s2tw")
-
-
 def fold(text: str) -> str:
     """Width, case, HTML entities and simplified/variant characters folded to one form."""
     text = unicodedata.normalize("NFKC", html.unescape(text))
-    converted: str = _s2tw().convert(text)
-    return converted.translate(_VARIANT_FIXES).upper()
+    return to_traditional(text).upper()
 
 
 def repair_ocr_digits(text: str) -> str:

@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 
 from rxlens import __version__
-from rxlens.cli import catalog
+from rxlens.cli import analyze, catalog, evaluate
 from rxlens.errors import RxlensError
 
 app = typer.Typer(
@@ -19,6 +19,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(catalog.app, name="catalog")
+app.add_typer(evaluate.app, name="eval")
+app.command()(analyze.analyze)
 
 
 @app.command()

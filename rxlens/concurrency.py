@@ -1,0 +1,36 @@
+"""The one way blocking work (ONNX, Pillow, SQL) leaves the event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import ParamSpec, TypeVar
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class Blocking:
+    """A bounded thread pool; `ocr_slots` caps concurrent inferences so that
+    slots × ONNX intra-op threads stays within the cores, while the other workers stay free for
+    catalog and database work."""
+
+    def __init__(self, workers: int, ocr_slots: int) -> None:
+        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="rxlens")
+        self._ocr_limit = ocr_slots  # a semaphore belongs to one event loop: one per loop
+        self._semaphores: dict[int, asyncio.Semaphore] = {}
+
+    async def run(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.pool, functools.partial(fn, *args, **kwargs))
+
+    async def run_ocr(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        loop_id = id(asyncio.get_running_loop())
+        slots = self._semaphores.setdefault(loop_id, asyncio.Semaphore(self._ocr_limit))
+        async with slots:
+            return await self.run(fn, *args, **kwargs)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,1 @@
+"""Rules that turn rows of text into header fields and medications."""

@@ -1,0 +1,1 @@
+"""Intake: check, decode, orient and downscale the user's photos."""

@@ -1,0 +1,1 @@
+"""Group OCR boxes into rows and table cells."""

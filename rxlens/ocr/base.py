@@ -1,0 +1,57 @@
+"""What every engine returns, and the interface the pipeline calls."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from rxlens.images.intake import Photo
+
+Point = tuple[float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class TextLine:
+    text: str
+    box: tuple[Point, Point, Point, Point]  # clockwise from top-left, in working-image pixels
+    confidence: float
+    photo: int
+    # The page was read turned by this many degrees (0 or 180); `box` is in that turned frame,
+    # which is the reading order. `box_on_photo` maps it back onto the photo as sent.
+    rotation: int = 0
+
+    def box_on_photo(self, width: int, height: int) -> tuple[Point, Point, Point, Point]:
+        if self.rotation != 180:
+            return self.box
+        a, b, c, d = ((width - x, height - y) for x, y in self.box)
+        return c, d, a, b
+
+    @property
+    def top(self) -> float:
+        return min(p[1] for p in self.box)
+
+    @property
+    def bottom(self) -> float:
+        return max(p[1] for p in self.box)
+
+    @property
+    def left(self) -> float:
+        return min(p[0] for p in self.box)
+
+    @property
+    def right(self) -> float:
+        return max(p[0] for p in self.box)
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
+class OcrEngine(Protocol):
+    """Safe to share across threads; one instance per process."""
+
+    name: str
+
+    def read(self, photo: Photo) -> list[TextLine]: ...
+
+    def warm_up(self) -> None: ...

@@ -1,0 +1,102 @@
+"""The medication record returned by every entry point (CLI, HTTP, library), as JSON.
+
+Keeps every field the replaced system returned (clinic_name … user_message) and adds
+confidence, evidence, warnings and a `usage` block.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Completeness = Literal["complete_prescription", "partial_prescription", "drug_photo_only", "empty"]
+CheckStatus = Literal["verified", "mismatch", "not_applicable"]
+
+
+class Evidence(BaseModel):
+    text: str
+    photo: int  # index of the photo (0-based, in the order sent)
+    box: list[tuple[float, float]]  # four corners in the photo's working-size pixels
+    confidence: float
+
+
+class FieldInfo(BaseModel):
+    confidence: float
+    evidence: list[Evidence] = Field(default_factory=list)
+    engine: str = "local"
+
+
+class CandidateOut(BaseModel):
+    id: str
+    name_zh: str
+    name_en: str
+    score: float
+
+
+class ArithmeticCheck(BaseModel):
+    status: CheckStatus
+    per_day_read: float | None = None  # from the frequency code
+    per_day_computed: float | None = None  # total ÷ dose ÷ days
+    suggested_frequency: str | None = None
+    note: str = ""
+
+
+class Medication(BaseModel):
+    matched_drug_id: str | None = None
+    drug_name_zh: str = ""
+    drug_name_en: str = ""
+    ingredients: list[str] = Field(default_factory=list)
+    main_use: str = ""
+    side_effects: str = ""
+    printed_name: str = ""
+    strength: str | None = None
+    dose_quantity: float | None = None
+    dose_unit: str | None = None
+    frequency_text: str | None = None
+    frequency_count_code: str | None = None
+    frequency_timing_code: str | None = None
+    prn: bool = False
+    total_quantity: float | None = None
+    days: int | None = None
+    source_image: int = 0
+    match_score: float = 0.0
+    candidates: list[CandidateOut] = Field(default_factory=list)
+    arithmetic: ArithmeticCheck = ArithmeticCheck(status="not_applicable")
+    confidence: float = 0.0
+    fields: dict[str, FieldInfo] = Field(default_factory=dict)
+    warnings: list[str] = Field(default_factory=list)
+
+
+class FrequencyStats(BaseModel):
+    verified: int = 0
+    mismatch: int = 0
+    not_applicable: int = 0
+
+
+class Usage(BaseModel):
+    engine: str = "local"
+    mode: str = "sequential"
+    arm: str | None = None
+    photos: int = 0
+    timings_ms: dict[str, float] = Field(default_factory=dict)
+    total_ms: float = 0.0
+    stage_sum_ms: float = 0.0
+    time_saved_ms: float = 0.0
+    detector: str | None = None
+
+
+class AnalysisResult(BaseModel):
+    clinic_name: str | None = None
+    doctor_name: str | None = None
+    visit_date: str | None = None  # ISO 8601
+    days_supply: int | None = None
+    medications: list[Medication] = Field(default_factory=list)
+    successful_match_count: int = 0
+    frequency_stats: FrequencyStats = FrequencyStats()
+    completeness_type: Completeness = "empty"
+    is_successful: bool = False
+    user_message: str = ""
+    fields: dict[str, FieldInfo] = Field(default_factory=dict)
+    warnings: list[str] = Field(default_factory=list)
+    usage: Usage = Usage()

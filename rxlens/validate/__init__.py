@@ -1,0 +1,1 @@
+"""Arithmetic and completeness checks on an extracted record."""
