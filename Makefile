@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export RXLENS_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test setup system-deps lint bench catalog-data clean
+.PHONY: run test setup system-deps lint bench eval catalog-data clean
 
 $(BIN)/rxlens: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,7 @@ setup: $(BIN)/rxlens system-deps
 
 run: setup
 	$(BIN)/rxlens catalog init
-	$(BIN)/rxlens catalog search "Telmisartan 40mg (必康平)"
+	$(BIN)/rxlens analyze examples/bag-1.jpg examples/bag-2.jpg
 
 lint: $(BIN)/rxlens
 	$(BIN)/ruff check .
@@ -31,6 +31,12 @@ test: setup lint
 
 bench: setup
 	$(BIN)/python bench/catalog.py
+	$(BIN)/python bench/recognition.py
+
+# The accuracy measurement of the README: 300 fresh photos, then field-level accuracy.
+eval: setup
+	$(BIN)/rxlens eval generate var/eval --count 300 --seed $(or $(SEED),$(shell date +%s))
+	$(BIN)/rxlens eval run var/eval
 
 # Rebuild rxlens/data/catalog.json.gz from ../shared/data/drugs (needs the raw files).
 catalog-data: $(BIN)/rxlens

@@ -51,9 +51,12 @@ class Run:
 
     async def intake(self, uploads: list[Upload]) -> list[Photo]:
         blocking, limits = self.services.blocking, self.settings.intake
-        return await self.stage("intake", blocking.run(load_photos, uploads, limits),
-                                self.settings.pipeline.intake_timeout_seconds,
-                                RxlensError("Reading the photos took too long."))
+        return await self.stage(
+            "intake",
+            blocking.run(load_photos, uploads, limits),
+            self.settings.pipeline.intake_timeout_seconds,
+            RxlensError("Reading the photos took too long."),
+        )
 
     async def ocr(self, photos: list[Photo]) -> dict[int, list[TextLine]]:
         async def read(photo: Photo) -> tuple[int, list[TextLine]]:
@@ -62,27 +65,40 @@ class Run:
             return photo.index, lines
 
         work = asyncio.gather(*(read(p) for p in photos))
-        done = await self.stage("ocr", work, self.settings.pipeline.ocr_timeout_seconds,
-                                EngineTimeout("The OCR engine did not finish in time."))
+        done = await self.stage(
+            "ocr",
+            work,
+            self.settings.pipeline.ocr_timeout_seconds,
+            EngineTimeout("The OCR engine did not finish in time."),
+        )
         return dict(done)
 
     async def catalog(self) -> MatchIndex:
-        index = await self.stage("catalog", self.services.blocking.run(self.services.catalog.index),
-                                 self.settings.pipeline.catalog_timeout_seconds,
-                                 RxlensError("Loading the drug catalog took too long."))
+        index = await self.stage(
+            "catalog",
+            self.services.blocking.run(self.services.catalog.index),
+            self.settings.pipeline.catalog_timeout_seconds,
+            RxlensError("Loading the drug catalog took too long."),
+        )
         await self.progress("catalog_ready", {"version": index.version})
         return index
 
-    async def extract(self, lines: dict[int, list[TextLine]], index: MatchIndex,
-                      photos: list[Photo]) -> AnalysisResult:
+    async def extract(
+        self, lines: dict[int, list[TextLine]], index: MatchIndex, photos: list[Photo]
+    ) -> AnalysisResult:
         sizes = {p.index: p.image.size for p in photos}
         work = self.services.blocking.run(build_record, lines, index.match, sizes)
-        return await self.stage("extract", work, self.settings.pipeline.extract_timeout_seconds,
-                                RxlensError("Extracting the record took too long."))
+        return await self.stage(
+            "extract",
+            work,
+            self.settings.pipeline.extract_timeout_seconds,
+            RxlensError("Extracting the record took too long."),
+        )
 
 
-async def analyze(uploads: list[Upload], services: Services, progress: Progress | None = None,
-                  mode: str | None = None) -> AnalysisResult:
+async def analyze(
+    uploads: list[Upload], services: Services, progress: Progress | None = None, mode: str | None = None
+) -> AnalysisResult:
     run = Run(services, progress)
     mode = mode or services.settings.pipeline.mode
     started = time.perf_counter()
@@ -96,8 +112,15 @@ async def analyze(uploads: list[Upload], services: Services, progress: Progress 
     record = await run.extract(lines, index, photos)
     total = round((time.perf_counter() - started) * 1000, 1)
     stage_sum = round(sum(run.timings.values()), 1)
-    record.usage = Usage(engine=services.ocr.name, mode=mode, photos=len(photos), timings_ms=run.timings,
-                         total_ms=total, stage_sum_ms=stage_sum, time_saved_ms=round(max(stage_sum - total, 0), 1),
-                         detector=getattr(services.ocr, "detector", None))
+    record.usage = Usage(
+        engine=services.ocr.name,
+        mode=mode,
+        photos=len(photos),
+        timings_ms=run.timings,
+        total_ms=total,
+        stage_sum_ms=stage_sum,
+        time_saved_ms=round(max(stage_sum - total, 0), 1),
+        detector=getattr(services.ocr, "detector", None),
+    )
     await run.progress("result", {"medications": len(record.medications)})
     return record

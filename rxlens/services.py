@@ -8,14 +8,13 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
-from rxlens.concurrency import Blocking
-from rxlens.ocr.base import OcrEngine
-
 from rxlens.catalog.bundled import BUNDLED_SOURCE, read_bundle
 from rxlens.catalog.service import Catalog
 from rxlens.catalog.store import CatalogStore, ImportReport
+from rxlens.concurrency import Blocking
 from rxlens.config import Settings
 from rxlens.db.engine import make_engine, migrate
+from rxlens.ocr.base import OcrEngine
 
 
 def build_ocr(settings: Settings) -> OcrEngine:

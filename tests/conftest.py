@@ -11,6 +11,9 @@ import pytest
 from rxlens.catalog.bundled import Bundle, read_bundle
 from rxlens.catalog.index import MatchIndex
 from rxlens.config import Settings
+from rxlens.evaluation.render import fonts_available
+from rxlens.ocr.base import OcrEngine
+from rxlens.ocr.local import LocalOcr
 from rxlens.services import Services, init_catalog
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -47,3 +50,25 @@ def services(settings: Settings) -> Iterator[Services]:
     opened = Services.open(settings)
     yield opened
     opened.close()
+
+
+@pytest.fixture(scope="session")
+def ocr_engine() -> OcrEngine:
+    """The real local model, loaded and warmed once for the whole session."""
+    engine = LocalOcr(Settings().ocr)
+    engine.warm_up()
+    return engine
+
+
+@pytest.fixture
+def reader(settings: Settings, ocr_engine: OcrEngine) -> Iterator[Services]:
+    """Services with the real OCR model and a real SQLite catalog."""
+    opened = Services.open(settings, ocr=ocr_engine)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(scope="session")
+def fonts() -> None:
+    if not fonts_available():
+        pytest.fail("Noto CJK fonts are missing: run `make system-deps` (apt-get install fonts-noto-cjk)")

@@ -179,7 +179,7 @@ class MatchIndex:
         if wanted and have and not strength_ok:
             score -= STRENGTH_MISMATCH_PENALTY
         # 5/160 mg prefers the 5/160 product to the 5/80 one that shares only the 5.
-        overlap = len(wanted & have) / len(wanted | have) if wanted and have else 0.0
+        overlap = len(wanted & have) / len(wanted) if wanted and have else 0.0
         product = self.products[i]
         kind = best.key.kinds[i]
         evidence = f"{kind} {best.key.text!r} ~ {best.segment!r} ({best.score:.0f})"

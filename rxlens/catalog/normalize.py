@@ -28,7 +28,10 @@ _UNIT_MG = {
 }
 _UNIT_RE = "MG/ML|MG/G|MCG|ΜG|UG|MG|GM|G|毫克|公絲|公克|微克|克|ML|毫升|IU|%"
 _NUM = r"\d+(?:\.\d+)?"
-STRENGTH_RE = re.compile(rf"(?<![\d.])({_NUM}(?:\s*/\s*{_NUM})*)\s*({_UNIT_RE})(?![A-Z])")
+# A unit ends at a non-letter, or where OCR glued a form word on ("100MGFILM-COATED").
+STRENGTH_RE = re.compile(
+    rf"(?<![\d.])({_NUM}(?:\s*/\s*{_NUM})*)\s*({_UNIT_RE})(?:(?![A-Z])|(?=FILM|TAB|CAP|COAT|SUGAR|F\.C))"
+)
 _BARE_NUMBER_RE = re.compile(rf"(?<![A-Z\d.]){_NUM}(?![A-Z\d.])")
 
 _MAKER_RE = re.compile(r'"[^"]{1,16}"|「[^」]{1,16}」|“[^”]{1,16}”')
@@ -85,7 +88,7 @@ _ZH_FORMS = sorted(
     key=len,
     reverse=True,
 )
-_EN_FORMS = r"""FILM[- ]?COATED|SUGAR[- ]?COATED|ENTERIC[- ]?COATED|F\.?C\.?T\.?|F\.C\.?|S\.C\.|E\.C\.|
+_EN_FORMS = r"""FILM[-\s]?COATED|SUGAR[-\s]?COATED|ENTERIC[-\s]?COATED|F\.?C\.?T\.?|F\.C\.?|S\.C\.|E\.C\.|
     TABLETS?|TABS?|CAPLETS?|CAPSULES?|CAPS?|SCORED|GRANULES?|SYRUP|INJECTION|SOLUTION|ORAL|
     SUSPENSION|CREAM|OINTMENT|DROPS|SPRAY|SUPPOSITOR(?:Y|IES)|SOFT|HARD|COATED|FOR"""
 # The same words glued to the end of a name when OCR loses the space ("SENNAPURTABLETS").
@@ -130,6 +133,7 @@ def repair_ocr_digits(text: str) -> str:
     """`LORAZEPAMO.5MG` → `LORAZEPAM 0.5MG`: a letter O where a number starts or continues."""
     text = re.sub(r"O(?=[.,]\d)", " 0", text)
     text = re.sub(r"(?<=\d)O", "0", text)
+    text = re.sub(r"(?<![A-Z\d.])0(?=[A-Z]{3})", "O", text)  # `0LMETEC`: a zero opening a word
     return re.sub(r"(?<=\d),(?=\d{1,2}\b)", ".", text)
 
 

@@ -18,13 +18,22 @@ from rxlens.result import AnalysisResult
 console = Console()
 err = Console(stderr=True)
 _CHECK = {"verified": "[green]✓ 相符[/]", "mismatch": "[red]✗ 不符[/]", "not_applicable": "[dim]–[/]"}
-_STEPS = {"received": "讀取照片", "photo_read": "辨識文字", "catalog_ready": "藥品資料庫就緒", "result": "完成"}
+_STEPS = {
+    "received": "讀取照片",
+    "photo_read": "辨識文字",
+    "catalog_ready": "藥品資料庫就緒",
+    "result": "完成",
+}
 
 
 def _header(record: AnalysisResult) -> Table:
     table = Table(show_header=False, box=None)
-    for label, value in (("院所", record.clinic_name), ("醫師", record.doctor_name),
-                         ("日期", record.visit_date), ("天數", record.days_supply)):
+    for label, value in (
+        ("院所", record.clinic_name),
+        ("醫師", record.doctor_name),
+        ("日期", record.visit_date),
+        ("天數", record.days_supply),
+    ):
         table.add_row(f"[bold]{label}[/]", str(value) if value is not None else "[dim]未讀到[/]")
     return table
 
@@ -36,8 +45,16 @@ def _medications(record: AnalysisResult) -> Table:
     for m in record.medications:
         name = f"{m.drug_name_zh}\n{m.drug_name_en}" if m.matched_drug_id else f"[yellow]{m.printed_name}[/]"
         low = "[yellow]" if m.confidence < 0.8 else ""
-        table.add_row(name, _num(m.dose_quantity), m.frequency_count_code or "–", m.frequency_timing_code or "–",
-                      _num(m.total_quantity), _num(m.days), _CHECK[m.arithmetic.status], f"{low}{m.confidence:.2f}")
+        table.add_row(
+            name,
+            _num(m.dose_quantity),
+            m.frequency_count_code or "–",
+            m.frequency_timing_code or "–",
+            _num(m.total_quantity),
+            _num(m.days),
+            _CHECK[m.arithmetic.status],
+            f"{low}{m.confidence:.2f}",
+        )
     return table
 
 
@@ -51,8 +68,10 @@ def show(record: AnalysisResult) -> None:
         console.print(_medications(record))
     console.print(record.user_message)
     u = record.usage
-    console.print(f"[dim]{u.engine} · {u.mode} · {u.photos} photo(s) · {u.total_ms:.0f} ms "
-                  f"({', '.join(f'{k} {v:.0f}' for k, v in u.timings_ms.items())})[/]")
+    console.print(
+        f"[dim]{u.engine} · {u.mode} · {u.photos} photo(s) · {u.total_ms:.0f} ms "
+        f"({', '.join(f'{k} {v:.0f}' for k, v in u.timings_ms.items())})[/]"
+    )
 
 
 def analyze(
@@ -67,6 +86,7 @@ def analyze(
             typer.echo(record.model_dump_json(indent=2))
             return
         with err.status("準備中…") as status:
+
             async def progress(event: str, data: dict[str, object]) -> None:
                 extra = f" {int(str(data['photo'])) + 1}/{len(uploads)}" if "photo" in data else ""
                 status.update(f"{_STEPS.get(event, event)}{extra}…")

@@ -9,10 +9,10 @@ import typer
 from rich.console import Console
 
 from rxlens.cli.shared import opened
+from rxlens.errors import ConfigError
 from rxlens.evaluation.generate import generate as write_images
 from rxlens.evaluation.render import fonts_available
 from rxlens.evaluation.runner import latency_line, run
-from rxlens.errors import ConfigError
 
 app = typer.Typer(help="Generate evaluation photos and measure accuracy.", no_args_is_help=True)
 console = Console()
@@ -47,5 +47,7 @@ def run_(
     console.print(latency_line(latencies))
     console.print("\nWorst failure modes:")
     for name, count, examples in scorer.worst(worst):
-        console.print(f"- {name}: {count} failures, e.g. " +
-                      "; ".join(f"{f.image}: expected {f.expected!r}, got {f.got!r}" for f in examples))
+        console.print(
+            f"- {name}: {count} failures, e.g. "
+            + "; ".join(f"{f.image}: expected {f.expected!r}, got {f.got!r}" for f in examples)
+        )

@@ -42,3 +42,5 @@ def main() -> None:
         app()
     except RxlensError as error:
         sys.exit(report_error(error))
+    except Exception as exc:  # a bug: say so plainly, without a traceback full of file paths
+        sys.exit(report_error(RxlensError(f"Unexpected {type(exc).__name__}.")))

@@ -16,12 +16,16 @@ def on_desk(img: Image.Image, rng: random.Random) -> Image.Image:
     """Perspective: corners pulled by up to 5%, the page lying on a darker background."""
     w, h = img.size
     pad = int(0.06 * max(w, h))
-    desk = Image.new("RGB", (w + 2 * pad, h + 2 * pad), tuple(rng.randint(60, 140) for _ in range(3)))  # type: ignore[arg-type]
+    desk = Image.new("RGB", (w + 2 * pad, h + 2 * pad), tuple(rng.randint(60, 140) for _ in range(3)))
     desk.paste(img, (pad, pad))
     jitter = [(rng.uniform(-0.04, 0.04) * w, rng.uniform(-0.04, 0.04) * h) for _ in range(4)]
     W, H = desk.size
-    src = [(jx + a, jy + b) for (a, b), (jx, jy) in zip([(0, 0), (0, H), (W, H), (W, 0)], jitter, strict=True)]  # UL, LL, LR, UR
-    return desk.transform(desk.size, Image.Transform.QUAD, [c for p in src for c in p], Image.Resampling.BICUBIC)
+    src = [
+        (jx + a, jy + b) for (a, b), (jx, jy) in zip([(0, 0), (0, H), (W, H), (W, 0)], jitter, strict=True)
+    ]  # UL, LL, LR, UR
+    return desk.transform(
+        desk.size, Image.Transform.QUAD, [c for p in src for c in p], Image.Resampling.BICUBIC
+    )
 
 
 def tilt(img: Image.Image, rng: random.Random) -> Image.Image:
@@ -75,8 +79,15 @@ def faded(img: Image.Image, rng: random.Random) -> Image.Image:
 
 
 DAMAGES: dict[str, Damage] = {
-    "perspective": on_desk, "rotation": tilt, "blur": blur, "shadow": shadow, "glare": glare,
-    "noise": noise, "low_resolution": low_resolution, "faded": faded, "jpeg": jpeg,
+    "perspective": on_desk,
+    "rotation": tilt,
+    "blur": blur,
+    "shadow": shadow,
+    "glare": glare,
+    "noise": noise,
+    "low_resolution": low_resolution,
+    "faded": faded,
+    "jpeg": jpeg,
 }
 
 

@@ -12,7 +12,9 @@ from rxlens.evaluation.render import render
 from rxlens.evaluation.scenario import ScenarioMaker
 
 
-def generate(products: list[Product], out: Path, count: int, seed: int, damaged_share: float = 0.5) -> list[Path]:
+def generate(
+    products: list[Product], out: Path, count: int, seed: int, damaged_share: float = 0.5
+) -> list[Path]:
     """Half bags, half slips; each layout split clean / damaged by `damaged_share`."""
     out.mkdir(parents=True, exist_ok=True)
     maker = ScenarioMaker(products)

@@ -37,10 +37,18 @@ class Page:
     y: int = 40
     margin: int = 50
 
-    def text(self, text: str, x: int | None = None, size: int | None = None, bold: bool = False,
-             advance: bool = True) -> None:
+    def text(
+        self,
+        text: str,
+        x: int | None = None,
+        size: int | None = None,
+        bold: bool = False,
+        advance: bool = True,
+    ) -> None:
         f = font(BOLD if bold else self.face, size or self.size)
-        ImageDraw.Draw(self.image).text((x if x is not None else self.margin, self.y), text, fill=(20, 20, 20), font=f)
+        ImageDraw.Draw(self.image).text(
+            (x if x is not None else self.margin, self.y), text, fill=(20, 20, 20), font=f
+        )
         if advance:
             self.y += int((size or self.size) * self.rng.uniform(1.45, 1.8))
 
@@ -54,16 +62,21 @@ class Page:
         return self.image.crop((0, 0, self.image.width, min(self.image.height, self.y + self.margin)))
 
     def rule(self) -> None:
-        ImageDraw.Draw(self.image).line((self.margin, self.y, self.image.width - self.margin, self.y),
-                                        fill=(60, 60, 60), width=2)
+        ImageDraw.Draw(self.image).line(
+            (self.margin, self.y, self.image.width - self.margin, self.y), fill=(60, 60, 60), width=2
+        )
         self.y += int(self.size * 0.6)
 
 
 def _header(page: Page, truth: Truth, title: str) -> None:
     rng = page.rng
     page.text(f"{truth.clinic_name}  {title}", size=int(page.size * 1.35), bold=True)
-    page.text(f"地址：台北市{rng.choice(['中正', '大安', '信義'])}區{rng.choice(['民生', '忠孝'])}路{rng.randint(1, 300)}號"
-              f"  電話：02-{rng.randint(2000, 2999)}-{rng.randint(1000, 9999)}", size=int(page.size * 0.8))
+    page.text(
+        f"地址：台北市{rng.choice(['中正', '大安', '信義'])}區"
+        f"{rng.choice(['民生', '忠孝'])}路{rng.randint(1, 300)}號"
+        f"  電話：02-{rng.randint(2000, 2999)}-{rng.randint(1000, 9999)}",
+        size=int(page.size * 0.8),
+    )
     page.text(f"姓名：{person(rng)}  年齡：{rng.randint(3, 90)}歲  病歷號：{rng.randint(10000, 99999)}")
     date = f"{w.date_label(rng)}{w.date_text(truth.visit_date, rng)}"
     doctor = f"{rng.choice(['醫師', '處方醫師', '主治醫師'])}：{truth.doctor_name}"
@@ -105,9 +118,11 @@ def _slip_row(page: Page, med: TruthMedication, truth: Truth, combined: bool) ->
     dose = rng.choice([f"{med.dose:.2f}", f"{med.dose:g}"])
     usage = med.frequency_code + (med.timing_code if med.timing_code in ("AC", "PC") else "")
     if rng.random() < 0.25:
-        usage = rng.choice(w.FREQ_ZH[med.frequency_code]) + rng.choice(w.TIMING_ZH.get(med.timing_code or "", [""]))
+        usage = rng.choice(w.FREQ_ZH[med.frequency_code]) + rng.choice(
+            w.TIMING_ZH.get(med.timing_code or "", [""])
+        )
     elif rng.random() < 0.3 and len(usage) > 3:
-        usage = f"{med.frequency_code} {usage[len(med.frequency_code):]}"
+        usage = f"{med.frequency_code} {usage[len(med.frequency_code) :]}"
     days = rng.choice([f"{truth.days_supply}", f"*{truth.days_supply}"])
     cells = [w.display_en(med.name_en, rng), dose, usage, days, f"{med.total:g}"]
     if combined:

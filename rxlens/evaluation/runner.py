@@ -16,8 +16,12 @@ from rxlens.pipeline import analyze
 from rxlens.services import Services
 
 
-async def evaluate(folder: Path, services: Services, limit: int | None = None,
-                   on_image: Callable[[int, int], None] | None = None) -> tuple[Scorer, list[float]]:
+async def evaluate(
+    folder: Path,
+    services: Services,
+    limit: int | None = None,
+    on_image: Callable[[int, int], None] | None = None,
+) -> tuple[Scorer, list[float]]:
     images = sorted(folder.glob("*.jpg"))[:limit]
     index = services.catalog.index()
     strengths = {p.id: set(product_keys(p)[1]) for p in index.products}
@@ -38,7 +42,9 @@ def latency_line(latencies: list[float]) -> str:
         return "no images"
     ordered = sorted(latencies)
     p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
-    return f"latency per photo: median {statistics.median(ordered):.0f} ms, p95 {p95:.0f} ms (n={len(ordered)})"
+    return (
+        f"latency per photo: median {statistics.median(ordered):.0f} ms, p95 {p95:.0f} ms (n={len(ordered)})"
+    )
 
 
 def run(folder: Path, services: Services, limit: int | None = None) -> tuple[Scorer, list[float]]:

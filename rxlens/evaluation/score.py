@@ -9,7 +9,17 @@ from rxlens.catalog.normalize import normalize
 from rxlens.evaluation.truth import Truth, TruthMedication
 from rxlens.result import AnalysisResult, Medication
 
-MED_FIELDS = ["drug", "printed_name", "strength", "dose", "frequency", "timing", "total", "days", "all_fields"]
+MED_FIELDS = [
+    "drug",
+    "printed_name",
+    "strength",
+    "dose",
+    "frequency",
+    "timing",
+    "total",
+    "days",
+    "all_fields",
+]
 HEADER_FIELDS = ["visit_date", "days_supply", "clinic", "doctor"]
 
 
@@ -56,8 +66,16 @@ def _checks(tm: TruthMedication, med: Medication, strengths: set[float]) -> dict
         "drug": (True, tm.product_id, str(med.matched_drug_id)),
         "printed_name": (_printed(tm, med), tm.name_en, med.printed_name),
         "dose": (med.dose_quantity == tm.dose, f"{tm.dose:g}", str(med.dose_quantity)),
-        "frequency": (med.frequency_count_code == tm.frequency_code, tm.frequency_code, str(med.frequency_count_code)),
-        "timing": (med.frequency_timing_code == tm.timing_code, str(tm.timing_code), str(med.frequency_timing_code)),
+        "frequency": (
+            med.frequency_count_code == tm.frequency_code,
+            tm.frequency_code,
+            str(med.frequency_count_code),
+        ),
+        "timing": (
+            med.frequency_timing_code == tm.timing_code,
+            str(tm.timing_code),
+            str(med.frequency_timing_code),
+        ),
         "total": (med.total_quantity == tm.total, f"{tm.total:g}", str(med.total_quantity)),
         "days": (med.days == tm.days, str(tm.days), str(med.days)),
     }
@@ -80,14 +98,24 @@ class Scorer:
 
     def score(self, image: str, truth: Truth, record: AnalysisResult) -> None:
         groups = ["all", "damaged" if truth.damaged else "clean", truth.layout]
-        header = {"visit_date": (record.visit_date, truth.visit_date), "days_supply": (record.days_supply, truth.days_supply),
-                  "clinic": (record.clinic_name, truth.clinic_name), "doctor": (record.doctor_name, truth.doctor_name)}
+        header = {
+            "visit_date": (record.visit_date, truth.visit_date),
+            "days_supply": (record.days_supply, truth.days_supply),
+            "clinic": (record.clinic_name, truth.clinic_name),
+            "doctor": (record.doctor_name, truth.doctor_name),
+        }
         for name, (got, expected) in header.items():
             self._add(groups, name, got == expected, image, str(expected), str(got))
         for tm, med in _pair(truth, record):
             if med is None:
-                self._add(groups, "drug", False, image, f"{tm.name_en} ({tm.product_id})",
-                          ", ".join(m.drug_name_en or "?" for m in record.medications) or "nothing")
+                self._add(
+                    groups,
+                    "drug",
+                    False,
+                    image,
+                    f"{tm.name_en} ({tm.product_id})",
+                    ", ".join(m.drug_name_en or "?" for m in record.medications) or "nothing",
+                )
                 for name in MED_FIELDS[1:]:
                     if name != "strength" or tm.strength_mg is not None:
                         self._add(groups, name, False, image, "", "drug not found")

@@ -27,11 +27,16 @@ UNITS = ["錠", "顆", "粒"]
 def date_text(iso: str, rng: random.Random) -> str:
     d = date.fromisoformat(iso)
     roc = d.year - 1911
-    return rng.choice([
-        f"{roc}/{d.month:02d}/{d.day:02d}", f"{roc}.{d.month:02d}.{d.day:02d}",
-        f"民國{roc}年{d.month}月{d.day}日", f"{d.isoformat()}", f"{d.year}/{d.month:02d}/{d.day:02d}",
-        f"{roc}年{d.month:02d}月{d.day:02d}日",
-    ])
+    return rng.choice(
+        [
+            f"{roc}/{d.month:02d}/{d.day:02d}",
+            f"{roc}.{d.month:02d}.{d.day:02d}",
+            f"民國{roc}年{d.month}月{d.day}日",
+            f"{d.isoformat()}",
+            f"{d.year}/{d.month:02d}/{d.day:02d}",
+            f"{roc}年{d.month:02d}月{d.day:02d}日",
+        ]
+    )
 
 
 def date_label(rng: random.Random) -> str:
@@ -39,8 +44,16 @@ def date_label(rng: random.Random) -> str:
 
 
 def days_text(days: int, rng: random.Random) -> str:
-    return rng.choice([f"本單發藥 {days} 日份", f"共{days}日", f"給藥日份：{days}", f"服用 {days} 天",
-                       f"給藥天數：{days}天", f"共 {days} 天份"])
+    return rng.choice(
+        [
+            f"本單發藥 {days} 日份",
+            f"共{days}日",
+            f"給藥日份：{days}",
+            f"服用 {days} 天",
+            f"給藥天數：{days}天",
+            f"共 {days} 天份",
+        ]
+    )
 
 
 def dose_text(dose: float, unit: str, rng: random.Random) -> str:
@@ -54,17 +67,20 @@ def usage_text(code: str, timing: str | None, dose: float, unit: str, rng: rando
     when = rng.choice(TIMING_ZH[timing]) if timing in TIMING_ZH else ""
     each = dose_text(dose, unit, rng)
     latin = code + (timing if timing in TIMING_ZH else "")
-    return rng.choice([
-        f"用法：{zh}，每次{each}" + (f"，{when}服用" if when else ""),
-        f"用法用量：口服 每次{each} {latin}",
-        f"每次 {each}  {zh}  {when}".rstrip(),
-        f"{latin} 每次{each}（{zh}{when}）",
-    ])
+    return rng.choice(
+        [
+            f"用法：{zh}，每次{each}" + (f"，{when}服用" if when else ""),
+            f"用法用量：口服 每次{each} {latin}",
+            f"每次 {each}  {zh}  {when}".rstrip(),
+            f"{latin} 每次{each}（{zh}{when}）",
+        ]
+    )
 
 
 def total_text(total: float, unit: str, rng: random.Random) -> str:
-    return rng.choice([f"總量：{total:g} {unit}", f"數量：{total:g}{unit}", f"共 {total:g} {unit}",
-                       f"總量 {total:g}{unit}"])
+    return rng.choice(
+        [f"總量：{total:g} {unit}", f"數量：{total:g}{unit}", f"共 {total:g} {unit}", f"總量 {total:g}{unit}"]
+    )
 
 
 def display_en(name: str, rng: random.Random) -> str:
@@ -80,5 +96,12 @@ def display_zh(name: str, rng: random.Random) -> str:
     return name.strip()
 
 
-WARNINGS = ["請放置於兒童拿不到的地方", "如有不適請立即回診", "服藥期間請勿飲酒", "請依醫師指示服用，勿自行停藥",
-            "藥品請存放於陰涼乾燥處", "本藥可能引起嗜睡，請勿開車", "如有疑問請洽藥師"]
+WARNINGS = [
+    "請放置於兒童拿不到的地方",
+    "如有不適請立即回診",
+    "服藥期間請勿飲酒",
+    "請依醫師指示服用，勿自行停藥",
+    "藥品請存放於陰涼乾燥處",
+    "本藥可能引起嗜睡，請勿開車",
+    "如有疑問請洽藥師",
+]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from rxlens.catalog.index import Candidate
 from rxlens.extract import usage
@@ -12,6 +14,7 @@ from rxlens.ocr.base import TextLine
 from rxlens.result import CandidateOut, Evidence, FieldInfo, Medication
 
 Sizes = dict[int, tuple[int, int]]
+T = TypeVar("T")
 
 
 @dataclass
@@ -22,17 +25,21 @@ class Reading:
 
     def info(self, sizes: Sizes, boost: float = 1.0) -> FieldInfo:
         evidence = [
-            Evidence(text=ln.text, photo=ln.photo, box=list(ln.box_on_photo(*sizes.get(ln.photo, (0, 0)))),
-                     confidence=round(ln.confidence, 3))
+            Evidence(
+                text=ln.text,
+                photo=ln.photo,
+                box=list(ln.box_on_photo(*sizes.get(ln.photo, (0, 0)))),
+                confidence=round(ln.confidence, 3),
+            )
             for ln in self.lines
         ]
         confidence = min((ln.confidence for ln in self.lines), default=0.0) * boost
         return FieldInfo(confidence=round(confidence, 3), evidence=evidence)
 
 
-def _row_reading(rows: list[Row], test: object) -> tuple[object, Reading] | None:
+def _row_reading(rows: list[Row], test: Callable[[str], T | None]) -> tuple[T, Reading] | None:
     for row in rows:
-        value = test(row.text)  # type: ignore[operator]
+        value = test(row.text)
         if value:
             return value, Reading(row.cells)
     return None
@@ -81,13 +88,11 @@ class Assembler:
 
     def _frequency(self, med: Medication, draft: Draft, rows: list[Row]) -> None:
         cell = _cell(draft, "usage")
-        found = (usage.frequency(cell[0]), cell[1]) if cell and usage.frequency(cell[0]) else None
-        if found is None and (hit := _row_reading(rows, usage.frequency)):
-            found = hit  # type: ignore[assignment]
+        in_cell = usage.frequency(cell[0]) if cell else None
+        found = (in_cell, cell[1]) if in_cell and cell else _row_reading(rows, usage.frequency)
         if found is None:
             return
         freq, reading = found
-        assert isinstance(freq, usage.Frequency)
         med.frequency_text, med.frequency_count_code = freq.text, freq.count_code
         med.frequency_timing_code, med.prn = freq.timing_code, freq.count_code == "PRN"
         med.fields["frequency"] = reading.info(self.sizes)
@@ -96,21 +101,24 @@ class Assembler:
         cell = _cell(draft, "dose")
         if cell and draft.combined and cell[0].count("/") == 1:
             dose_text, total_text = cell[0].split("/")  # "1.00/21": dose per time / total
-            med.dose_quantity, med.total_quantity = usage.cell_number(dose_text), usage.cell_number(total_text)
+            med.dose_quantity, med.total_quantity = (
+                usage.cell_number(dose_text),
+                usage.cell_number(total_text),
+            )
             med.fields["dose"] = med.fields["total"] = cell[1].info(self.sizes)
         elif cell and (value := usage.cell_number(cell[0])) is not None:
             med.dose_quantity = value
             med.fields["dose"] = cell[1].info(self.sizes)
         elif hit := _row_reading(rows, usage.dose):
-            (value, unit), reading = hit  # type: ignore[misc]
-            med.dose_quantity, med.dose_unit = value, unit
+            (amount, unit), reading = hit
+            med.dose_quantity, med.dose_unit = amount, unit
             med.fields["dose"] = reading.info(self.sizes)
         total = _cell(draft, "total")
         if total and (value := usage.cell_number(total[0])) is not None:
             med.total_quantity = value
             med.fields["total"] = total[1].info(self.sizes)
-        elif med.total_quantity is None and (hit := _row_reading(rows, usage.total)):
-            med.total_quantity, reading = hit  # type: ignore[assignment]
+        elif med.total_quantity is None and (counted := _row_reading(rows, usage.total)):
+            med.total_quantity, reading = counted
             med.fields["total"] = reading.info(self.sizes)
 
     def _days(self, med: Medication, draft: Draft, rows: list[Row]) -> None:
@@ -119,5 +127,5 @@ class Assembler:
             med.days = int(value)
             med.fields["days"] = cell[1].info(self.sizes)
         elif hit := _row_reading(rows, usage.days):
-            med.days, reading = hit  # type: ignore[assignment]
+            med.days, reading = hit
             med.fields["days"] = reading.info(self.sizes)

@@ -20,7 +20,9 @@ from rxlens.ocr.base import TextLine
 Matcher = Callable[[str], list[Candidate]]
 
 _LABEL_RE = re.compile(r"^\s*(?:藥名|藥品名稱|品名|中文名|英文名|商品名|學名)\s*[:：]?\s*")
-_NOT_A_DRUG_RE = re.compile(r"姓名|地址|電話|醫師|藥師|日期|病歷|年齡|性別|診所|醫院|藥局|^※|注意|警語|適應症|副作用")
+_NOT_A_DRUG_RE = re.compile(
+    r"姓名|地址|電話|醫師|藥師|日期|病歷|年齡|性別|診所|醫院|藥局|^※|注意|警語|適應症|副作用"
+)
 
 
 @dataclass
@@ -69,6 +71,7 @@ def draft_photo(lines: list[TextLine], match: Matcher) -> tuple[list[Row], list[
     drafts: list[Draft] = []
     current: Draft | None = None
     previous_was_name = False
+    orphan: tuple[str, dict[str, list[TextLine]]] | None = None  # a table row whose name did not match
     for row in rows:
         if columns is None and (found := find_columns(row)):
             columns = found
@@ -76,10 +79,16 @@ def draft_photo(lines: list[TextLine], match: Matcher) -> tuple[list[Row], list[
         name, cells = _name_text(row, columns)
         candidates = _candidates(name, match)
         if not candidates:
-            if current is not None:
+            orphan = (name, cells) if cells and _has_usage(row.text, cells) else None
+            if current is not None and orphan is None:
                 current.rows.append(row)
             previous_was_name = False
             continue
+        if orphan is not None and not _has_usage(row.text, cells):
+            # The English line of this drug was unreadable but its row held the usage cells.
+            cells = orphan[1]
+            previous_was_name = False
+        orphan = None
         # A name row carrying its own usage (a table row, or name and usage on one line) is a new drug.
         same = current is not None and previous_was_name and not _has_usage(row.text, cells)
         if not same or current is None:

@@ -11,8 +11,10 @@ from rxlens.result import AnalysisResult, Medication
 from rxlens.validate.arithmetic import check, completeness, stats
 
 _HEADER = {
-    "clinic_name": header.clinic, "doctor_name": header.doctor,
-    "visit_date": header.visit_date, "days_supply": header.days_supply,
+    "clinic_name": header.clinic,
+    "doctor_name": header.doctor,
+    "visit_date": header.visit_date,
+    "days_supply": header.days_supply,
 }
 
 
@@ -28,8 +30,15 @@ def _header(record: AnalysisResult, rows_by_photo: list[list[Row]], sizes: Sizes
 
 def _merge(into: Medication, other: Medication) -> None:
     """The same drug seen on two photos is one medication; the first photo's reading wins."""
-    for name in ("dose_quantity", "dose_unit", "frequency_text", "frequency_count_code",
-                 "frequency_timing_code", "total_quantity", "days"):
+    for name in (
+        "dose_quantity",
+        "dose_unit",
+        "frequency_text",
+        "frequency_count_code",
+        "frequency_timing_code",
+        "total_quantity",
+        "days",
+    ):
         if getattr(into, name) is None and getattr(other, name) is not None:
             setattr(into, name, getattr(other, name))
     for key, info in other.fields.items():
@@ -67,8 +76,11 @@ def _finish(record: AnalysisResult, text_found: bool) -> None:
 def message(record: AnalysisResult, text_found: bool) -> str:
     n, matched = len(record.medications), record.successful_match_count
     if record.completeness_type == "empty":
-        return ("照片中沒有辨識到藥品名稱。請確認照片清晰、光線充足，並拍到藥袋或藥單上的藥名。"
-                if text_found else "照片中沒有讀到文字。請在光線充足處對準藥袋或藥單重新拍攝。")
+        return (
+            "照片中沒有辨識到藥品名稱。請確認照片清晰、光線充足，並拍到藥袋或藥單上的藥名。"
+            if text_found
+            else "照片中沒有讀到文字。請在光線充足處對準藥袋或藥單重新拍攝。"
+        )
     text = f"辨識到 {n} 項藥品，{matched} 項已對應藥品資料。"
     if record.frequency_stats.mismatch:
         text += f"有 {record.frequency_stats.mismatch} 項用法與總量不符，請與藥師確認。"

@@ -8,12 +8,21 @@ from dataclasses import dataclass
 
 # Doses a day for each frequency code; None where the arithmetic check does not apply.
 PER_DAY: dict[str, float | None] = {
-    "QD": 1, "BID": 2, "TID": 3, "QID": 4, "HS": 1, "QN": 1, "QAM": 1, "QPM": 1, "QOD": 0.5,
-    "PRN": None, "STAT": None,
+    "QD": 1,
+    "BID": 2,
+    "TID": 3,
+    "QID": 4,
+    "HS": 1,
+    "QN": 1,
+    "QAM": 1,
+    "QPM": 1,
+    "QOD": 0.5,
+    "PRN": None,
+    "STAT": None,
 }
 _COUNT_TO_CODE = {1: "QD", 2: "BID", 3: "TID", 4: "QID"}
 _ZH_DIGITS = {"一": 1, "二": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "半": 0.5}
-_N = r"(?:\d+(?:\.\d+)?|\d/\d|[一二兩三四五六半])"
+_N = r"(?:\d\s*/\s*\d(?!\d)|\d+(?:\.\d+)?|[一二兩三四五六半])"
 _UNIT = r"(?:錠|顆|粒|包|片|膠囊|TABS?|CAPS?|ML|CC|PC)"
 
 _CODE_RE = re.compile(

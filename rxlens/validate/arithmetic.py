@@ -14,18 +14,29 @@ def check(med: Medication) -> ArithmeticCheck:
     code = med.frequency_count_code
     per_day = per_day_of(code) if code else None
     if not (med.total_quantity and med.dose_quantity and med.days):
-        return ArithmeticCheck(status="not_applicable", per_day_read=per_day, note="total, dose or days missing")
+        return ArithmeticCheck(
+            status="not_applicable", per_day_read=per_day, note="total, dose or days missing"
+        )
     computed = med.total_quantity / med.dose_quantity / med.days
     suggestion = _BY_COUNT.get(round(computed, 2))
     if code is None:
-        return ArithmeticCheck(status="not_applicable", per_day_computed=round(computed, 3),
-                               suggested_frequency=suggestion, note="frequency not read; suggested from the arithmetic")
+        return ArithmeticCheck(
+            status="not_applicable",
+            per_day_computed=round(computed, 3),
+            suggested_frequency=suggestion,
+            note="frequency not read; suggested from the arithmetic",
+        )
     if per_day is None:
-        return ArithmeticCheck(status="not_applicable", per_day_computed=round(computed, 3), note=f"{code} has no fixed count")
+        return ArithmeticCheck(
+            status="not_applicable", per_day_computed=round(computed, 3), note=f"{code} has no fixed count"
+        )
     if abs(computed - per_day) <= TOLERANCE * per_day:
         return ArithmeticCheck(status="verified", per_day_read=per_day, per_day_computed=round(computed, 3))
     return ArithmeticCheck(
-        status="mismatch", per_day_read=per_day, per_day_computed=round(computed, 3), suggested_frequency=suggestion,
+        status="mismatch",
+        per_day_read=per_day,
+        per_day_computed=round(computed, 3),
+        suggested_frequency=suggestion,
         note=f"{code} means {per_day:g} a day, but total ÷ dose ÷ days = {computed:.2f}",
     )
 

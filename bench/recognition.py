@@ -1,0 +1,86 @@
+"""End-to-end recognition time on this machine: 1, 3 and 5 photos, OCR share shown apart.
+
+    .venv/bin/python bench/recognition.py [--runs N]
+
+Photos are generated (half drug bags, half slips, half with phone damage). The model's cold start
+(load + warm-up) and the first catalog index build are measured once, apart from the runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from rxlens.catalog.bundled import read_bundle
+from rxlens.config import Settings
+from rxlens.evaluation.damage import photograph
+from rxlens.evaluation.render import render
+from rxlens.evaluation.scenario import ScenarioMaker
+from rxlens.images.intake import Upload
+from rxlens.ocr.local import LocalOcr
+from rxlens.pipeline import analyze
+from rxlens.services import Services, init_catalog
+
+
+def photos(count: int, seed: int) -> list[Upload]:
+    rng, maker = random.Random(seed), ScenarioMaker(read_bundle().products)
+    out = []
+    for i in range(count):
+        image = render(maker.prescription(rng, "bag" if i % 2 == 0 else "slip"), rng)
+        if i % 4 >= 2:
+            image, _ = photograph(image, rng)
+        buffer = io.BytesIO()
+        image.save(buffer, "JPEG", quality=90)
+        out.append(Upload(f"{i}.jpg", buffer.getvalue()))
+    return out
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=8)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(data_dir=Path(tmp))
+        start = time.perf_counter()
+        engine = LocalOcr(settings.ocr)
+        engine.warm_up()
+        cold_model = time.perf_counter() - start
+        services = Services.open(settings, ocr=engine)
+        init_catalog(services)
+        start = time.perf_counter()
+        services.catalog.index()
+        cold_index = time.perf_counter() - start
+        pool = photos(20, seed=7)
+        rows = ["| photos | median s | p95 s | OCR share (median) | runs |", "|---|---|---|---|---|"]
+        for n in (1, 3, 5):
+            totals, shares = [], []
+            for run in range(args.runs):
+                batch = [pool[(run * n + k) % len(pool)] for k in range(n)]
+                record = asyncio.run(analyze(batch, services))
+                totals.append(record.usage.total_ms / 1000)
+                shares.append(record.usage.timings_ms["ocr"] / record.usage.total_ms)
+            rows.append(
+                f"| {n} | {statistics.median(totals):.2f} | {p95(totals):.2f} | "
+                f"{statistics.median(shares):.0%} | {args.runs} |"
+            )
+        services.close()
+    print(
+        f"cold start: model load + warm-up {cold_model:.2f} s ({engine.detector} detector), "
+        f"first catalog index {cold_index:.2f} s"
+    )
+    print("\n".join(rows))
+
+
+if __name__ == "__main__":
+    main()
