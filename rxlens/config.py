@@ -23,6 +23,8 @@ class CatalogSettings(BaseModel):
     match_limit: int = Field(default=5, ge=1, le=50)
     # How often the warm index asks the database whether the catalog changed.
     version_check_seconds: float = Field(default=5.0, ge=0)
+    # Added to every catalog stage (benchmarks and fault tests model a slow database); off by default.
+    injected_latency_ms: int = Field(default=0, ge=0)
     download_timeout_seconds: float = Field(default=120.0, gt=0)
     download_max_bytes: int = Field(default=512 * 1024 * 1024, gt=0)
     # Official exports (PROVENANCE.md in the data notice); `rxlens catalog update` fetches these.
@@ -59,13 +61,28 @@ class OcrSettings(BaseModel):
 
 
 class PipelineSettings(BaseModel):
-    # parallel: catalog load and OCR run together; sequential: the same stages one after another.
-    mode: Literal["parallel", "sequential"] = "parallel"
+    # parallel: catalog load and OCR run together; sequential: the same stages one after another
+    # (the rollback switch); experiment: `parallel_share` of users, sticky by user id, get parallel.
+    mode: Literal["experiment", "parallel", "sequential"] = "experiment"
+    parallel_share: float = Field(default=0.5, ge=0, le=1)
+    request_timeout_seconds: float = Field(default=60.0, gt=0)
     intake_timeout_seconds: float = Field(default=10.0, gt=0)
     ocr_timeout_seconds: float = Field(default=30.0, gt=0)
     catalog_timeout_seconds: float = Field(default=10.0, gt=0)
     extract_timeout_seconds: float = Field(default=10.0, gt=0)
     workers: int = Field(default_factory=lambda: max(2, os.cpu_count() or 2), ge=1)
+
+
+class ServiceSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    workers: int = Field(default=1, ge=1)
+    # Analyses running at once per worker; beyond it requests get 503 + Retry-After, not a queue.
+    max_concurrent: int = Field(default=4, ge=1)
+    # Per client (user id, else address): a token bucket of `burst` refilled at `per_minute`.
+    rate_per_minute: float = Field(default=30.0, gt=0)
+    rate_burst: int = Field(default=10, ge=1)
+    graceful_shutdown_seconds: float = Field(default=30.0, ge=0)
 
 
 class DatabaseSettings(BaseModel):
@@ -85,6 +102,7 @@ class Settings(BaseSettings):
     intake: IntakeSettings = IntakeSettings()
     ocr: OcrSettings = OcrSettings()
     pipeline: PipelineSettings = PipelineSettings()
+    service: ServiceSettings = ServiceSettings()
 
     @model_validator(mode="after")
     def _fill_database_url(self) -> Settings:

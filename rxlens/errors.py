@@ -13,8 +13,11 @@ RxlensError                      500  exit 1
 ├── CatalogError                 503  exit 3   the catalog cannot be read or written
 │   ├── CatalogEmpty             503  exit 3   nothing imported yet
 │   └── CatalogDownloadError     502  exit 4   an official export could not be fetched
-└── EngineError                  502  exit 5   the OCR engine failed
-    └── EngineTimeout            504  exit 6   the OCR engine did not answer in time
+├── EngineError                  502  exit 5   the OCR engine failed
+│   └── EngineTimeout            504  exit 6   the OCR engine did not answer in time
+├── StageTimeout                 504  exit 6   another stage, or the whole request, ran out of time
+├── RateLimited                  429  exit 7   this client sent too many requests (Retry-After)
+└── Overloaded                   503  exit 7   too many analyses in progress (Retry-After)
 """
 
 from __future__ import annotations
@@ -105,3 +108,26 @@ class EngineError(RxlensError):
 class EngineTimeout(EngineError):
     status, exit_code, title = 504, 6, "Text recognition timed out"
     hint = "Try fewer or smaller photos, or raise RXLENS_PIPELINE__OCR_TIMEOUT_SECONDS."
+
+
+class StageTimeout(RxlensError):
+    status, exit_code, title = 504, 6, "Analysis timed out"
+    hint = "Try again with fewer photos; if it keeps happening the service is overloaded."
+
+
+class RateLimited(RxlensError):
+    status, exit_code, title = 429, 7, "Too many requests"
+    hint = "Wait a moment before sending more photos."
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class Overloaded(RxlensError):
+    status, exit_code, title = 503, 7, "Service busy"
+    hint = "Too many analyses are running; try again in a few seconds."
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

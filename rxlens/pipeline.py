@@ -1,11 +1,13 @@
-"""The analysis pipeline on one screen: named stages, each with a timeout.
+"""The analysis pipeline on one screen: named stages, what each needs, and a schedule.
 
-    intake ──► ocr ─────┐
-                        ├──► extract (match, layout, rules, checks) ──► result
-    catalog ────────────┘
+    intake ──► ocr ──┐
+                     ├──► extract (layout, catalog match, rules, checks) ──► record
+    catalog ─────────┘
 
-`ocr` and `catalog` need nothing from each other: the parallel schedule runs them together,
-the sequential schedule runs the same stages one after another.
+`catalog` needs nothing, so the parallel schedule runs it beside intake and OCR; the sequential
+schedule (the rollback switch) runs the same stages in order. A catalog failure degrades the
+record (drugs as read, unmatched, with a warning); any other stage failure fails the request.
+If the parallel machinery itself breaks, the request is run once more sequentially.
 """
 
 from __future__ import annotations
@@ -13,17 +15,16 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
 
-from rxlens.catalog.index import MatchIndex
-from rxlens.errors import EngineTimeout, RxlensError
+from rxlens.errors import EngineTimeout, RxlensError, StageTimeout
+from rxlens.experiment import choose_mode
 from rxlens.extract.record import build_record
 from rxlens.images.intake import Photo, Upload, load_photos
 from rxlens.ocr.base import TextLine
 from rxlens.result import AnalysisResult, Usage
+from rxlens.scheduling import Degraded, Results, Scheduler, Stage, critical_path
 from rxlens.services import Services
 
-T = TypeVar("T")
 Progress = Callable[[str, dict[str, object]], Awaitable[None]]
 
 
@@ -32,95 +33,142 @@ async def _quiet(_event: str, _data: dict[str, object]) -> None:
 
 
 class Run:
-    """One request: its stage timings and progress events."""
+    """One request: its stages, their timings, progress events and metrics."""
 
-    def __init__(self, services: Services, progress: Progress | None) -> None:
-        self.services, self.settings = services, services.settings
+    def __init__(
+        self, services: Services, uploads: list[Upload], progress: Progress | None, mode: str
+    ) -> None:
+        self.services, self.uploads, self.mode = services, uploads, mode
         self.progress = progress or _quiet
         self.timings: dict[str, float] = {}
+        self.photos: list[Photo] = []
+        p = services.settings.pipeline
+        self.stages = [
+            Stage("intake", (), self.intake, p.intake_timeout_seconds),
+            Stage("catalog", (), self.catalog, p.catalog_timeout_seconds, degradable=True),
+            Stage("ocr", ("intake",), self.ocr, p.ocr_timeout_seconds),
+            Stage("extract", ("intake", "ocr", "catalog"), self.extract, p.extract_timeout_seconds),
+        ]
 
-    async def stage(self, name: str, work: Awaitable[T], timeout: float, on_timeout: RxlensError) -> T:
-        start = time.perf_counter()
-        try:
-            async with asyncio.timeout(timeout):
-                return await work
-        except TimeoutError as exc:
-            raise on_timeout from exc
-        finally:
-            self.timings[name] = round((time.perf_counter() - start) * 1000, 1)
+    async def intake(self, _: Results) -> list[Photo]:
+        photos = await self.services.blocking.run(load_photos, self.uploads, self.services.settings.intake)
+        self.photos = photos
+        await self.progress("received", {"photos": len(photos)})
+        return photos
 
-    async def intake(self, uploads: list[Upload]) -> list[Photo]:
-        blocking, limits = self.services.blocking, self.settings.intake
-        return await self.stage(
-            "intake",
-            blocking.run(load_photos, uploads, limits),
-            self.settings.pipeline.intake_timeout_seconds,
-            RxlensError("Reading the photos took too long."),
-        )
+    async def catalog(self, _: Results) -> object:
+        index = await self.services.blocking.run(self.services.catalog.index)
+        await self.progress("catalog_ready", {"version": index.version})
+        return index
 
-    async def ocr(self, photos: list[Photo]) -> dict[int, list[TextLine]]:
+    async def ocr(self, needs: Results) -> dict[int, list[TextLine]]:
         async def read(photo: Photo) -> tuple[int, list[TextLine]]:
             lines = await self.services.blocking.run_ocr(self.services.ocr.read, photo)
             await self.progress("photo_read", {"photo": photo.index, "lines": len(lines)})
             return photo.index, lines
 
-        work = asyncio.gather(*(read(p) for p in photos))
-        done = await self.stage(
-            "ocr",
-            work,
-            self.settings.pipeline.ocr_timeout_seconds,
-            EngineTimeout("The OCR engine did not finish in time."),
-        )
-        return dict(done)
+        return dict(await asyncio.gather(*(read(p) for p in needs["intake"])))
 
-    async def catalog(self) -> MatchIndex:
-        index = await self.stage(
-            "catalog",
-            self.services.blocking.run(self.services.catalog.index),
-            self.settings.pipeline.catalog_timeout_seconds,
-            RxlensError("Loading the drug catalog took too long."),
-        )
-        await self.progress("catalog_ready", {"version": index.version})
-        return index
+    async def extract(self, needs: Results) -> AnalysisResult:
+        index = needs["catalog"]
+        match = None if isinstance(index, Degraded) else index.match
+        sizes = {p.index: p.image.size for p in needs["intake"]}
+        record = await self.services.blocking.run(build_record, needs["ocr"], match, sizes)
+        if isinstance(index, Degraded):
+            record.warnings.append(f"drug catalog unavailable ({index.error.message}); drugs shown as read")
+        await self.progress("matched", {"medications": len(record.medications)})
+        return record
 
-    async def extract(
-        self, lines: dict[int, list[TextLine]], index: MatchIndex, photos: list[Photo]
-    ) -> AnalysisResult:
-        sizes = {p.index: p.image.size for p in photos}
-        work = self.services.blocking.run(build_record, lines, index.match, sizes)
-        return await self.stage(
-            "extract",
-            work,
-            self.settings.pipeline.extract_timeout_seconds,
-            RxlensError("Extracting the record took too long."),
-        )
+    async def call(self, stage: Stage, needs: Results) -> object:
+        """Run one stage under its timeout, timed; degrade or raise on failure."""
+        start = time.perf_counter()
+        try:
+            async with asyncio.timeout(stage.timeout):
+                return await stage.work(needs)
+        except (TimeoutError, RxlensError) as exc:
+            error = exc if isinstance(exc, RxlensError) else _timeout(stage.name)
+            self.services.metrics.stage_failures.labels(stage.name, type(error).__name__).inc()
+            if stage.degradable:
+                return Degraded(error)
+            raise error from exc
+        finally:
+            self.timings[stage.name] = round((time.perf_counter() - start) * 1000, 1)
+            self.services.metrics.stage_seconds.labels(stage.name, self.mode).observe(
+                self.timings[stage.name] / 1000
+            )
+
+
+def _timeout(stage: str) -> RxlensError:
+    if stage == "ocr":
+        return EngineTimeout("The OCR engine did not finish in time.")
+    return StageTimeout(f"The {stage} stage did not finish in time.")
+
+
+async def _schedule(run: Run, scheduler: Scheduler, fallback: Scheduler) -> Results:
+    try:
+        return await scheduler.run(run.stages, run.call)
+    except RxlensError:
+        raise
+    except Exception:  # the schedule broke, not a stage: the stable path gets one more go
+        run.services.metrics.fallbacks.inc()
+        run.mode = f"{run.mode}-fallback"
+        run.timings.clear()
+        return await fallback.run(run.stages, run.call)
 
 
 async def analyze(
-    uploads: list[Upload], services: Services, progress: Progress | None = None, mode: str | None = None
+    uploads: list[Upload],
+    services: Services,
+    progress: Progress | None = None,
+    user_id: str | None = None,
+    mode: str | None = None,
 ) -> AnalysisResult:
-    run = Run(services, progress)
-    mode = mode or services.settings.pipeline.mode
+    chosen, arm = (mode, None) if mode else choose_mode(services.settings.pipeline, user_id)
+    run, metrics = Run(services, uploads, progress, chosen), services.metrics
     started = time.perf_counter()
-    photos = await run.intake(uploads)
-    await run.progress("received", {"photos": len(photos)})
-    if mode == "parallel":
-        lines, index = await asyncio.gather(run.ocr(photos), run.catalog())
-    else:
-        lines = await run.ocr(photos)
-        index = await run.catalog()
-    record = await run.extract(lines, index, photos)
-    total = round((time.perf_counter() - started) * 1000, 1)
-    stage_sum = round(sum(run.timings.values()), 1)
-    record.usage = Usage(
-        engine=services.ocr.name,
-        mode=mode,
-        photos=len(photos),
-        timings_ms=run.timings,
-        total_ms=total,
-        stage_sum_ms=stage_sum,
-        time_saved_ms=round(max(stage_sum - total, 0), 1),
-        detector=getattr(services.ocr, "detector", None),
-    )
+    with metrics.in_flight():
+        try:
+            async with asyncio.timeout(services.settings.pipeline.request_timeout_seconds):
+                results = await _schedule(run, services.schedulers[chosen], services.schedulers["sequential"])
+        except TimeoutError:
+            error: RxlensError = StageTimeout("The analysis did not finish within the request deadline.")
+            metrics.errors.labels(type(error).__name__).inc()
+            metrics.requests.labels(chosen, arm or "-", "error").inc()
+            raise error from None
+        except RxlensError as error:
+            metrics.errors.labels(type(error).__name__).inc()
+            metrics.requests.labels(chosen, arm or "-", "error").inc()
+            raise
+    record: AnalysisResult = results["extract"]
+    record.usage = _usage(run, services, arm, time.perf_counter() - started)
+    _observe(run, record)
+    metrics.requests.labels(chosen, arm or "-", "ok").inc()
     await run.progress("result", {"medications": len(record.medications)})
     return record
+
+
+def _usage(run: Run, services: Services, arm: str | None, seconds: float) -> Usage:
+    total = round(seconds * 1000, 1)
+    stage_sum = round(sum(run.timings.values()), 1)
+    sizes = [p.image.size for p in run.photos]
+    return Usage(
+        engine=services.ocr.name,
+        mode=run.mode,
+        arm=arm,
+        photos=len(run.uploads),
+        photo_sizes=sizes,
+        timings_ms=dict(run.timings),
+        total_ms=total,
+        stage_sum_ms=stage_sum,
+        time_saved_ms=round(stage_sum - total, 1),
+        detector=getattr(services.ocr, "detector", None),
+    )
+
+
+def _observe(run: Run, record: AnalysisResult) -> None:
+    metrics, usage = run.services.metrics, record.usage
+    metrics.request_seconds.labels(run.mode, str(usage.photos)).observe(usage.total_ms / 1000)
+    metrics.images.observe(usage.photos)
+    metrics.time_saved.labels(run.mode).observe(max(usage.time_saved_ms, 0) / 1000)
+    path = critical_path(run.stages, run.timings) if run.mode == "parallel" else usage.stage_sum_ms
+    metrics.overhead.labels(run.mode).observe(max(usage.total_ms - path, 0) / 1000)

@@ -79,6 +79,8 @@ class Usage(BaseModel):
     mode: str = "sequential"
     arm: str | None = None
     photos: int = 0
+    # Working size of each photo: evidence boxes are in these pixels.
+    photo_sizes: list[tuple[int, int]] = Field(default_factory=list)
     timings_ms: dict[str, float] = Field(default_factory=dict)
     total_ms: float = 0.0
     stage_sum_ms: float = 0.0

@@ -14,7 +14,9 @@ from rxlens.catalog.store import CatalogStore, ImportReport
 from rxlens.concurrency import Blocking
 from rxlens.config import Settings
 from rxlens.db.engine import make_engine, migrate
+from rxlens.metrics import Metrics
 from rxlens.ocr.base import OcrEngine
+from rxlens.scheduling import Parallel, Scheduler, Sequential
 
 
 def build_ocr(settings: Settings) -> OcrEngine:
@@ -30,6 +32,10 @@ class Services:
     store: CatalogStore
     catalog: Catalog
     blocking: Blocking
+    metrics: Metrics = field(default_factory=Metrics)
+    schedulers: dict[str, Scheduler] = field(
+        default_factory=lambda: {"parallel": Parallel(), "sequential": Sequential()}
+    )
     _ocr: OcrEngine | None = None
     _ocr_lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -39,7 +45,11 @@ class Services:
         store = CatalogStore(engine)
         slots = max(1, (os.cpu_count() or 2) // settings.ocr.intra_op_threads)
         blocking = Blocking(settings.pipeline.workers, slots)
-        return cls(settings, engine, store, Catalog(store, settings.catalog), blocking, ocr)
+        return cls(settings, engine, store, Catalog(store, settings.catalog), blocking, _ocr=ocr)
+
+    @property
+    def ocr_ready(self) -> bool:
+        return self._ocr is not None
 
     @property
     def ocr(self) -> OcrEngine:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from rxlens.catalog.index import Candidate, MatchIndex
 from rxlens.catalog.store import CatalogStore
 from rxlens.config import CatalogSettings
+from rxlens.errors import CatalogError
 
 
 class Catalog:
@@ -25,10 +26,17 @@ class Catalog:
         self._lock = threading.Lock()  # one rebuild at a time; readers keep the old index meanwhile
 
     def index(self) -> MatchIndex:
+        if self.settings.injected_latency_ms:
+            time.sleep(self.settings.injected_latency_ms / 1000)
         current = self._index
         if current is not None and self._clock() - self._checked_at < self.settings.version_check_seconds:
             return current
-        version = self.store.version()
+        try:
+            version = self.store.version()
+        except CatalogError:
+            if current is None:
+                raise
+            return current  # the database is down: keep serving the catalog we have
         self._checked_at = self._clock()
         if current is not None and current.version == version:
             return current

@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 
 from rxlens import __version__
-from rxlens.cli import analyze, catalog, evaluate
+from rxlens.cli import analyze, catalog, evaluate, serve
 from rxlens.errors import RxlensError
 
 app = typer.Typer(
@@ -21,6 +21,7 @@ app = typer.Typer(
 app.add_typer(catalog.app, name="catalog")
 app.add_typer(evaluate.app, name="eval")
 app.command()(analyze.analyze)
+app.command()(serve.serve)
 
 
 @app.command()

@@ -9,8 +9,10 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from rxlens.config import Settings
+from rxlens.errors import CatalogError
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -41,6 +43,10 @@ def make_engine(settings: Settings) -> Engine:
 def migrate(engine: Engine) -> None:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    try:
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+    except SQLAlchemyError as exc:
+        cause = getattr(exc, "orig", None) or exc
+        raise CatalogError(f"Could not prepare the database: {type(cause).__name__}") from exc

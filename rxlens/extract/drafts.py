@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rxlens.catalog.index import Candidate
+from rxlens.catalog.normalize import STRENGTH_RE
 from rxlens.extract import usage
 from rxlens.layout.rows import Columns, Row, find_columns, group_rows
 from rxlens.ocr.base import TextLine
@@ -58,48 +59,85 @@ def _has_usage(text: str, cells: dict[str, list[TextLine]]) -> bool:
     return bool(usage.frequency(text) or usage.dose(text))
 
 
-def _candidates(text: str, match: Matcher) -> list[Candidate]:
-    name = usage.strip_usage(text)
-    if len(re.sub(r"[^A-Z\u4e00-\u9fff]", "", name)) < 2 or _NOT_A_DRUG_RE.search(text):
-        return []
-    return [c for c in match(name) if c.accepted]
+_FORM_END_RE = re.compile(r"(?:錠|膠囊|顆粒|糖漿|TABLETS?|TABS?|CAPSULES?|CAPS?)\W*$")
 
 
-def draft_photo(lines: list[TextLine], match: Matcher) -> tuple[list[Row], list[Draft]]:
-    rows = group_rows(lines)
-    columns: Columns | None = None
-    drafts: list[Draft] = []
-    current: Draft | None = None
-    previous_was_name = False
-    orphan: tuple[str, dict[str, list[TextLine]]] | None = None  # a table row whose name did not match
-    for row in rows:
-        if columns is None and (found := find_columns(row)):
-            columns = found
-            continue
-        name, cells = _name_text(row, columns)
-        candidates = _candidates(name, match)
-        if not candidates:
-            orphan = (name, cells) if cells and _has_usage(row.text, cells) else None
-            if current is not None and orphan is None:
-                current.rows.append(row)
-            previous_was_name = False
-            continue
-        if orphan is not None and not _has_usage(row.text, cells):
-            # The English line of this drug was unreadable but its row held the usage cells.
-            cells = orphan[1]
-            previous_was_name = False
-        orphan = None
+def looks_like_a_drug(text: str, labelled: bool, in_name_column: bool) -> bool:
+    """Without a catalog: a labelled name, a name-column cell, or a name with a strength or form."""
+    letters = len(re.sub(r"[^A-Z\u4e00-\u9fff]", "", text))
+    if letters < 3:
+        return False
+    return labelled or in_name_column or bool(STRENGTH_RE.search(text) or _FORM_END_RE.search(text))
+
+
+class _Drafter:
+    """Walks the rows of one photo once, opening a Draft at each drug-name row."""
+
+    def __init__(self, match: Matcher | None) -> None:
+        self.match = match
+        self.columns: Columns | None = None
+        self.drafts: list[Draft] = []
+        self.current: Draft | None = None
+        self.previous_was_name = False
+        self.orphan: dict[str, list[TextLine]] | None = None  # usage cells of an unreadable name row
+
+    def candidates(self, row: Row, name: str, cells: dict[str, list[TextLine]]) -> list[Candidate] | None:
+        """Accepted catalog candidates; [] for a drug the catalog cannot name; None: not a drug."""
+        text = usage.strip_usage(name)
+        if len(re.sub(r"[^A-Z\u4e00-\u9fff]", "", text)) < 2 or _NOT_A_DRUG_RE.search(row.text):
+            return None
+        if self.match is None:
+            in_column = self.columns is not None and self.columns.photo == row.photo
+            return [] if looks_like_a_drug(text, bool(_LABEL_RE.match(row.text)), in_column) else None
+        return [c for c in self.match(text) if c.accepted] or None
+
+    def not_a_name(self, row: Row, cells: dict[str, list[TextLine]]) -> None:
+        self.orphan = cells if cells and _has_usage(row.text, cells) else None
+        if self.current is not None and self.orphan is None:
+            self.current.rows.append(row)
+        self.previous_was_name = False
+
+    def name(self, row: Row, name: str, cells: dict[str, list[TextLine]], found: list[Candidate]) -> None:
+        if self.orphan is not None and not _has_usage(row.text, cells):
+            cells, self.previous_was_name = self.orphan, False  # its usage was on the row above
+        self.orphan = None
         # A name row carrying its own usage (a table row, or name and usage on one line) is a new drug.
-        same = current is not None and previous_was_name and not _has_usage(row.text, cells)
-        if not same or current is None:
-            current = Draft(row.photo, combined=bool(columns and columns.combined))
-            drafts.append(current)
-        current.names.append((name, row))
-        current.candidates.append(candidates)
+        same = self.previous_was_name and not _has_usage(row.text, cells)
+        if not same or self.current is None:
+            self.current = Draft(row.photo, combined=bool(self.columns and self.columns.combined))
+            self.drafts.append(self.current)
+        self.current.names.append((name, row))
+        self.current.candidates.append(found)
         for key, value in cells.items():
-            current.cells.setdefault(key, []).extend(value)
-        previous_was_name = True
-    for draft in drafts:
-        text = " ".join(usage.strip_usage(name) for name, _ in draft.names)
-        draft.joint = [c for c in match(text) if c.accepted] if len(draft.names) > 1 else draft.candidates[0]
-    return rows, drafts
+            self.current.cells.setdefault(key, []).extend(value)
+        self.previous_was_name = True
+
+    def row(self, row: Row) -> None:
+        if self.columns is None and (header := find_columns(row)):
+            self.columns = header
+            return
+        name, cells = _name_text(row, self.columns)
+        found = self.candidates(row, name, cells)
+        if found is None:
+            self.not_a_name(row, cells)
+        else:
+            self.name(row, name, cells, found)
+
+    def finish(self) -> list[Draft]:
+        """Match the English and Chinese lines of each drug together as one text."""
+        for draft in self.drafts:
+            if self.match is not None and len(draft.names) > 1:
+                text = " ".join(usage.strip_usage(name) for name, _ in draft.names)
+                draft.joint = [c for c in self.match(text) if c.accepted]
+            else:
+                draft.joint = draft.candidates[0]
+        return self.drafts
+
+
+def draft_photo(lines: list[TextLine], match: Matcher | None) -> tuple[list[Row], list[Draft]]:
+    """`match=None` when the catalog is unavailable: drugs are found by layout alone, unmatched."""
+    rows = group_rows(lines)
+    drafter = _Drafter(match)
+    for row in rows:
+        drafter.row(row)
+    return rows, drafter.finish()

@@ -89,7 +89,7 @@ def message(record: AnalysisResult, text_found: bool) -> str:
     return text
 
 
-def build_record(lines: dict[int, list[TextLine]], match: Matcher, sizes: Sizes) -> AnalysisResult:
+def build_record(lines: dict[int, list[TextLine]], match: Matcher | None, sizes: Sizes) -> AnalysisResult:
     record = AnalysisResult()
     assembler = Assembler(sizes)
     rows_by_photo, meds = [], []

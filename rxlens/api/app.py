@@ -1,0 +1,61 @@
+"""The FastAPI app: lifespan builds the services once; routes are thin; errors convert in one place."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from rxlens import __version__
+from rxlens.api import problems
+from rxlens.api.limits import ConcurrencyLimiter, RateLimiter
+from rxlens.api.routes import analyses, health
+from rxlens.config import Settings, get_settings
+from rxlens.errors import CatalogError
+from rxlens.services import Services, init_catalog
+
+log = logging.getLogger("rxlens")
+
+
+async def _start(services: Services) -> None:
+    """Model, schema, catalog and index are ready before the first request is accepted.
+
+    A dead database does not stop the service: /healthz says 503 and analyses come back with
+    drugs as read (unmatched) until it returns."""
+    await services.blocking.run(lambda: services.ocr)
+    try:
+        await services.blocking.run(init_catalog, services)
+        await services.blocking.run(services.catalog.index)
+    except CatalogError as error:
+        log.warning("catalog not ready at startup: %s", error.message)
+
+
+def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        opened = services or Services.open(settings)
+        app.state.services = opened
+        app.state.rate_limiter = RateLimiter(settings.service)
+        app.state.concurrency = ConcurrencyLimiter(settings.service.max_concurrent)
+        await _start(opened)
+        yield
+        opened.close()
+
+    app = FastAPI(
+        title="rxlens",
+        version=__version__,
+        lifespan=lifespan,
+        description="Read Taiwanese drug bags and prescription slips into one medication record.",
+    )
+    problems.install(app)
+    app.include_router(analyses.router)
+    app.include_router(health.router)
+    web = resources.files("rxlens") / "web"
+    app.mount("/", StaticFiles(directory=str(web), html=True), name="web")
+    return app

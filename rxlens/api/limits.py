@@ -1,0 +1,49 @@
+"""Admission control: a token bucket per client and a cap on analyses in flight.
+
+Both run on the event loop only (no locks needed) and answer at once with a Retry-After, so an
+overloaded service says so instead of slowing everyone down.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+
+from rxlens.config import ServiceSettings
+from rxlens.errors import Overloaded, RateLimited
+
+_MAX_CLIENTS = 10_000  # buckets kept; the least recently seen are forgotten first
+
+
+class RateLimiter:
+    def __init__(self, settings: ServiceSettings, clock: Callable[[], float] = time.monotonic) -> None:
+        self.rate = settings.rate_per_minute / 60.0
+        self.burst = float(settings.rate_burst)
+        self.clock = clock
+        self.buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+
+    def take(self, client: str) -> None:
+        now = self.clock()
+        tokens, seen = self.buckets.pop(client, (self.burst, now))
+        tokens = min(self.burst, tokens + (now - seen) * self.rate)
+        if tokens < 1:
+            self.buckets[client] = (tokens, now)
+            wait = (1 - tokens) / self.rate
+            raise RateLimited(f"Too many requests from this client; try again in {wait:.0f} s.", wait)
+        self.buckets[client] = (tokens - 1, now)
+        while len(self.buckets) > _MAX_CLIENTS:
+            self.buckets.popitem(last=False)
+
+
+class ConcurrencyLimiter:
+    def __init__(self, limit: int) -> None:
+        self.limit, self.active = limit, 0
+
+    def enter(self) -> None:
+        if self.active >= self.limit:
+            raise Overloaded(f"{self.active} analyses are already running.", retry_after=2.0)
+        self.active += 1
+
+    def leave(self) -> None:
+        self.active -= 1

@@ -1,0 +1,80 @@
+"""Prometheus metrics. The replaced system's seven numbers are read off these:
+
+| old name              | PromQL over rxlens metrics                                                   |
+|-----------------------|------------------------------------------------------------------------------|
+| parallel_success_rate | sum(rate(rxlens_requests_total{mode="parallel",outcome="ok"}[5m]))           |
+|                       |   / sum(rate(rxlens_requests_total{mode="parallel"}[5m]))                    |
+| average_time_saved    | rate(rxlens_time_saved_seconds_sum[5m])                                      |
+|                       |   / rate(rxlens_time_saved_seconds_count[5m])                                |
+| db_query_time         | rxlens_stage_seconds{stage="catalog"} (histogram: _sum/_count, buckets)      |
+| ocr_processing_time   | rxlens_stage_seconds{stage="ocr"}                                            |
+| parallel_overhead     | rxlens_parallel_overhead_seconds: wall time beyond the critical path          |
+| error_count           | sum(rxlens_errors_total) (by kind)                                           |
+| fallback_count        | rxlens_fallbacks_total                                                       |
+
+Time saved = sum of stage times − wall time (what running side by side bought); overhead = wall
+time − (intake + max(ocr, catalog) + extract), the cost of the scheduling itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+_SECONDS = (0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 8, 13, 20, 30, 60)
+
+
+class Metrics:
+    """One registry per process (or per test), never the global default one."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        r = self.registry
+        self.requests = Counter(
+            "rxlens_requests", "Analyses by mode, arm and outcome", ["mode", "arm", "outcome"], registry=r
+        )
+        self.request_seconds = Histogram(
+            "rxlens_request_seconds", "Analysis wall time", ["mode", "photos"], buckets=_SECONDS, registry=r
+        )
+        self.stage_seconds = Histogram(
+            "rxlens_stage_seconds", "Stage time", ["stage", "mode"], buckets=_SECONDS, registry=r
+        )
+        self.stage_failures = Counter(
+            "rxlens_stage_failures", "Stages that failed or timed out", ["stage", "kind"], registry=r
+        )
+        self.errors = Counter("rxlens_errors", "Errors by kind", ["kind"], registry=r)
+        self.fallbacks = Counter("rxlens_fallbacks", "Parallel runs retried sequentially", registry=r)
+        self.time_saved = Histogram(
+            "rxlens_time_saved_seconds",
+            "Sum of stages minus wall time",
+            ["mode"],
+            buckets=_SECONDS,
+            registry=r,
+        )
+        self.overhead = Histogram(
+            "rxlens_parallel_overhead_seconds",
+            "Wall time beyond the critical path",
+            ["mode"],
+            buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1),
+            registry=r,
+        )
+        self.inflight = Gauge("rxlens_inflight_requests", "Analyses in progress", registry=r)
+        self.images = Histogram(
+            "rxlens_images_per_request", "Photos per analysis", buckets=(1, 2, 3, 4, 5, 10), registry=r
+        )
+        self.rejected = Counter(
+            "rxlens_rejected_requests", "Requests turned away (429/503)", ["reason"], registry=r
+        )
+
+    @contextmanager
+    def in_flight(self) -> Iterator[None]:
+        self.inflight.inc()
+        try:
+            yield
+        finally:
+            self.inflight.dec()
+
+    def exposition(self) -> bytes:
+        return generate_latest(self.registry)
