@@ -18,9 +18,11 @@ system-deps:
 
 setup: $(BIN)/rxlens system-deps
 
+# The main job: the service and its web page on the embedded defaults (SQLite, local OCR).
 run: setup
 	$(BIN)/rxlens catalog init
 	$(BIN)/rxlens analyze examples/bag-1.jpg examples/bag-2.jpg
+	$(BIN)/rxlens serve
 
 lint: $(BIN)/rxlens
 	$(BIN)/ruff check .
@@ -30,8 +32,10 @@ test: setup lint
 	$(BIN)/pytest
 
 bench: setup
-	$(BIN)/python bench/catalog.py
-	$(BIN)/python bench/recognition.py
+	$(BIN)/python -m bench.catalog
+	$(BIN)/python -m bench.recognition
+	$(BIN)/python -m bench.pipeline
+	$(BIN)/python -m bench.load
 
 # The accuracy measurement of the README: 300 fresh photos, then field-level accuracy.
 eval: setup

@@ -2,7 +2,7 @@
 # Install the Debian packages rxlens' tests need, when running as root and they are missing.
 # As another user, say what is missing and carry on (tests that need them will say so too).
 set -euo pipefail
-packages=(fonts-noto-cjk)
+packages=(fonts-noto-cjk chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from rxlens.catalog.bundled import Bundle
-from rxlens.config import PipelineSettings, Settings
+from rxlens.config import DatabaseSettings, PipelineSettings, Settings
 from rxlens.errors import EngineError, EngineTimeout, StageTimeout
 from rxlens.experiment import choose_mode
 from rxlens.images.intake import Upload
@@ -94,7 +94,7 @@ def test_dead_database_degrades_to_unmatched_drugs(
     tmp_path: Path, ocr_engine: OcrEngine, bundle: Bundle
 ) -> None:
     truth, photo = prescription(bundle.products, 52, "slip")
-    settings = Settings(data_dir=tmp_path, database={"url": DEAD_DB})
+    settings = Settings(data_dir=tmp_path, database=DatabaseSettings(url=DEAD_DB))
     services = Services.open(settings, ocr=ocr_engine)
     record = run(services, photo, mode="parallel")
     assert any("drug catalog unavailable" in w for w in record.warnings)
@@ -107,7 +107,7 @@ def test_dead_database_degrades_to_unmatched_drugs(
 
 
 def test_dead_database_and_crashing_ocr(tmp_path: Path, slip: bytes) -> None:
-    services = Services.open(Settings(data_dir=tmp_path, database={"url": DEAD_DB}), ocr=CrashingOcr())
+    services = Services.open(Settings(data_dir=tmp_path, database=DatabaseSettings(url=DEAD_DB)), ocr=CrashingOcr())
     with pytest.raises(EngineError):
         run(services, slip, mode="parallel")
     assert metric(services, "rxlens_stage_failures_total", {"stage": "catalog", "kind": "CatalogError"}) == 1

@@ -13,7 +13,7 @@ import pytest
 
 from rxlens.api.app import create_app
 from rxlens.catalog.bundled import Bundle
-from rxlens.config import Settings
+from rxlens.config import DatabaseSettings, Settings
 from rxlens.ocr.base import OcrEngine
 from rxlens.services import Services
 from tests.fakes import SlowOcr
@@ -144,7 +144,7 @@ def test_web_page_and_docs_are_served(base: str) -> None:
 def test_dead_database_health_503_and_unmatched_analyses(
     tmp_path: Path, ocr_engine: OcrEngine, bag: bytes
 ) -> None:
-    settings = Settings(data_dir=tmp_path, database={"url": "postgresql+psycopg://x@127.0.0.1:1/none"})
+    settings = Settings(data_dir=tmp_path, database=DatabaseSettings(url="postgresql+psycopg://x@127.0.0.1:1/none"))
     with running(create_app(settings, Services.open(settings, ocr=ocr_engine))) as url:
         health = httpx.get(f"{url}/healthz")
         record = httpx.post(f"{url}/v1/analyses", files=files(bag), timeout=60)
