@@ -107,7 +107,9 @@ def test_dead_database_degrades_to_unmatched_drugs(
 
 
 def test_dead_database_and_crashing_ocr(tmp_path: Path, slip: bytes) -> None:
-    services = Services.open(Settings(data_dir=tmp_path, database=DatabaseSettings(url=DEAD_DB)), ocr=CrashingOcr())
+    services = Services.open(
+        Settings(data_dir=tmp_path, database=DatabaseSettings(url=DEAD_DB)), ocr=CrashingOcr()
+    )
     with pytest.raises(EngineError):
         run(services, slip, mode="parallel")
     assert metric(services, "rxlens_stage_failures_total", {"stage": "catalog", "kind": "CatalogError"}) == 1

@@ -144,7 +144,9 @@ def test_web_page_and_docs_are_served(base: str) -> None:
 def test_dead_database_health_503_and_unmatched_analyses(
     tmp_path: Path, ocr_engine: OcrEngine, bag: bytes
 ) -> None:
-    settings = Settings(data_dir=tmp_path, database=DatabaseSettings(url="postgresql+psycopg://x@127.0.0.1:1/none"))
+    settings = Settings(
+        data_dir=tmp_path, database=DatabaseSettings(url="postgresql+psycopg://x@127.0.0.1:1/none")
+    )
     with running(create_app(settings, Services.open(settings, ocr=ocr_engine))) as url:
         health = httpx.get(f"{url}/healthz")
         record = httpx.post(f"{url}/v1/analyses", files=files(bag), timeout=60)
