@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -70,11 +70,15 @@ class PipelineSettings(BaseModel):
     ocr_timeout_seconds: float = Field(default=30.0, gt=0)
     catalog_timeout_seconds: float = Field(default=10.0, gt=0)
     extract_timeout_seconds: float = Field(default=10.0, gt=0)
+    # Each cloud call stage (its retries included); past it the request is read locally instead.
+    cloud_timeout_seconds: float = Field(default=45.0, gt=0)
     workers: int = Field(default_factory=lambda: max(2, os.cpu_count() or 2), ge=1)
 
 
 class ServiceSettings(BaseModel):
     host: str = "127.0.0.1"
+    # Let a request choose its engine (form field `engine`); off: the server's setting only.
+    allow_engine_override: bool = False
     port: int = Field(default=8000, ge=1, le=65535)
     workers: int = Field(default=1, ge=1)
     # Analyses running at once per worker; beyond it requests get 503 + Retry-After, not a queue.
@@ -83,6 +87,25 @@ class ServiceSettings(BaseModel):
     rate_per_minute: float = Field(default=30.0, gt=0)
     rate_burst: int = Field(default=10, ge=1)
     graceful_shutdown_seconds: float = Field(default=30.0, ge=0)
+
+
+class GeminiSettings(BaseModel):
+    api_key: SecretStr | None = None
+    model: str = "gemini-2.5-flash"
+    base_url: str | None = None  # None: Google's endpoint; tests point this at a local server
+    # google-genai 3.x changed its default API version: pinned here so requests do not move.
+    api_version: str = "v1beta"
+    call_timeout_seconds: float = Field(default=30.0, gt=0)
+    requests_per_minute: float = Field(default=60.0, gt=0)
+    max_concurrent_calls: int = Field(default=4, ge=1)
+    retries: int = Field(default=3, ge=0)
+    backoff_seconds: float = Field(default=1.0, ge=0)
+    max_backoff_seconds: float = Field(default=20.0, ge=0)
+    breaker_failures: int = Field(default=3, ge=1)  # consecutive failed requests that open it
+    breaker_cooldown_seconds: float = Field(default=60.0, ge=0)
+    max_candidates: int = Field(default=40, ge=1)
+    # hybrid: photos whose local reading is below this confidence go to Gemini.
+    hybrid_threshold: float = Field(default=0.85, ge=0, le=1)
 
 
 class DatabaseSettings(BaseModel):
@@ -97,6 +120,10 @@ class Settings(BaseSettings):
     )
 
     data_dir: Path = Field(default_factory=_default_data_dir)
+    # local: offline OCR (default); gemini: the cloud model reads the photos; hybrid: local first,
+    # only low-confidence photos go to the cloud. Nothing leaves the machine unless this says so.
+    engine: Literal["local", "gemini", "hybrid"] = "local"
+    gemini: GeminiSettings = GeminiSettings()
     database: DatabaseSettings = DatabaseSettings()
     catalog: CatalogSettings = CatalogSettings()
     intake: IntakeSettings = IntakeSettings()
@@ -110,7 +137,19 @@ class Settings(BaseSettings):
             self.database.url = f"sqlite:///{self.data_dir / 'rxlens.db'}"
         return self
 
+    @model_validator(mode="after")
+    def _cloud_needs_a_key(self) -> Settings:
+        if self.engine != "local" and self.gemini.api_key is None:
+            raise ValueError(f"RXLENS_ENGINE={self.engine} needs RXLENS_GEMINI__API_KEY")
+        return self
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings()
+    try:
+        return Settings()
+    except ValidationError as exc:
+        from rxlens.errors import ConfigError
+
+        first = exc.errors()[0]
+        raise ConfigError(f"Invalid settings: {first['msg'].removeprefix('Value error, ')}") from None

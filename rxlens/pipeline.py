@@ -4,6 +4,12 @@
                      ├──► extract (layout, catalog match, rules, checks) ──► record
     catalog ─────────┘
 
+With RXLENS_ENGINE=gemini, `analysis` (two cloud calls) takes the place of ocr + extract; with
+hybrid, `escalate` sends the photos read with low confidence to the cloud after `extract`.
+
+With RXLENS_ENGINE=gemini, `analysis` (two cloud calls) takes the place of ocr + extract; with
+hybrid, `escalate` sends the photos read with low confidence to the cloud after `extract`.
+
 `catalog` needs nothing, so the parallel schedule runs it beside intake and OCR; the sequential
 schedule (the rollback switch) runs the same stages in order. A catalog failure degrades the
 record (drugs as read, unmatched, with a warning); any other stage failure fails the request.
@@ -16,6 +22,9 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 
+from rxlens.cloud.control import CloudUnavailable
+from rxlens.cloud.stages import CloudStages
+from rxlens.config import PipelineSettings
 from rxlens.errors import EngineTimeout, RxlensError, StageTimeout
 from rxlens.experiment import choose_mode
 from rxlens.extract.record import build_record
@@ -36,19 +45,42 @@ class Run:
     """One request: its stages, their timings, progress events and metrics."""
 
     def __init__(
-        self, services: Services, uploads: list[Upload], progress: Progress | None, mode: str
+        self,
+        services: Services,
+        uploads: list[Upload],
+        progress: Progress | None,
+        mode: str,
+        engine: str = "local",
     ) -> None:
-        self.services, self.uploads, self.mode = services, uploads, mode
+        self.services, self.uploads, self.mode, self.engine = services, uploads, mode, engine
         self.progress = progress or _quiet
         self.timings: dict[str, float] = {}
         self.photos: list[Photo] = []
-        p = services.settings.pipeline
-        self.stages = [
+        self.cloud = CloudStages(services)
+        self.stages = self._stages(services.settings.pipeline)
+
+    def _stages(self, p: PipelineSettings) -> list[Stage]:
+        first = [
             Stage("intake", (), self.intake, p.intake_timeout_seconds),
             Stage("catalog", (), self.catalog, p.catalog_timeout_seconds, degradable=True),
+        ]
+        local = [
             Stage("ocr", ("intake",), self.ocr, p.ocr_timeout_seconds),
             Stage("extract", ("intake", "ocr", "catalog"), self.extract, p.extract_timeout_seconds),
         ]
+        cloud_timeout = p.cloud_timeout_seconds
+        match self.engine:
+            case "gemini":
+                keywords = Stage("keywords", ("intake",), self.cloud.keywords, cloud_timeout)
+                analysis = Stage(
+                    "analysis", ("intake", "keywords", "catalog"), self.cloud.analysis, p.ocr_timeout_seconds
+                )
+                return [*first, keywords, analysis]
+            case "hybrid":
+                needs = ("intake", "ocr", "catalog", "extract")
+                return [*first, *local, Stage("escalate", needs, self.cloud.escalate, cloud_timeout + 5)]
+            case _:
+                return [*first, *local]
 
     async def intake(self, _: Results) -> list[Photo]:
         photos = await self.services.blocking.run(load_photos, self.uploads, self.services.settings.intake)
@@ -101,6 +133,8 @@ class Run:
 def _timeout(stage: str) -> RxlensError:
     if stage == "ocr":
         return EngineTimeout("The OCR engine did not finish in time.")
+    if stage in ("keywords", "analysis"):
+        return CloudUnavailable(f"the {stage} call did not finish in time")
     return StageTimeout(f"The {stage} stage did not finish in time.")
 
 
@@ -116,15 +150,36 @@ async def _schedule(run: Run, scheduler: Scheduler, fallback: Scheduler) -> Resu
         return await fallback.run(run.stages, run.call)
 
 
+def _engine(services: Services, asked: str | None) -> tuple[str, str | None]:
+    """The engine for this request, and a warning when the cloud is paused by its breaker."""
+    engine = asked or services.settings.engine
+    if engine != "local" and services.cloud.breaker.open:
+        return "local", "cloud engine paused after repeated failures; read with the local engine"
+    return engine, None
+
+
 async def analyze(
     uploads: list[Upload],
     services: Services,
     progress: Progress | None = None,
     user_id: str | None = None,
     mode: str | None = None,
+    engine: str | None = None,
 ) -> AnalysisResult:
     chosen, arm = (mode, None) if mode else choose_mode(services.settings.pipeline, user_id)
-    run, metrics = Run(services, uploads, progress, chosen), services.metrics
+    engine, warning = _engine(services, engine)
+    try:
+        record = await _analyze(Run(services, uploads, progress, chosen, engine), arm)
+    except CloudUnavailable as error:  # gemini failed for this request: answer from the local engine
+        warning = f"cloud engine unavailable ({error.message}); read with the local engine"
+        record = await _analyze(Run(services, uploads, progress, chosen, "local"), arm)
+    if warning:
+        record.warnings.append(warning)
+    return record
+
+
+async def _analyze(run: Run, arm: str | None) -> AnalysisResult:
+    services, chosen, metrics = run.services, run.mode, run.services.metrics
     started = time.perf_counter()
     with metrics.in_flight():
         try:
@@ -139,8 +194,9 @@ async def analyze(
             metrics.errors.labels(type(error).__name__).inc()
             metrics.requests.labels(chosen, arm or "-", "error").inc()
             raise
-    record: AnalysisResult = results["extract"]
+    record: AnalysisResult = results[run.stages[-1].name]
     record.usage = _usage(run, services, arm, time.perf_counter() - started)
+    run.cloud.usage(record.usage)
     _observe(run, record)
     metrics.requests.labels(chosen, arm or "-", "ok").inc()
     await run.progress("result", {"medications": len(record.medications)})
@@ -152,7 +208,7 @@ def _usage(run: Run, services: Services, arm: str | None, seconds: float) -> Usa
     stage_sum = round(sum(run.timings.values()), 1)
     sizes = [p.image.size for p in run.photos]
     return Usage(
-        engine=services.ocr.name,
+        engine=services.ocr.name if run.engine == "local" else run.engine,
         mode=run.mode,
         arm=arm,
         photos=len(run.uploads),
@@ -161,7 +217,7 @@ def _usage(run: Run, services: Services, arm: str | None, seconds: float) -> Usa
         total_ms=total,
         stage_sum_ms=stage_sum,
         time_saved_ms=round(stage_sum - total, 1),
-        detector=getattr(services.ocr, "detector", None),
+        detector=getattr(services.ocr, "detector", None) if run.engine != "gemini" else None,
     )
 
 

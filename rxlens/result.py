@@ -43,6 +43,7 @@ class ArithmeticCheck(BaseModel):
 
 
 class Medication(BaseModel):
+    engine: str = "local"  # which engine read this medication (hybrid records mix them)
     matched_drug_id: str | None = None
     drug_name_zh: str = ""
     drug_name_en: str = ""
@@ -74,6 +75,14 @@ class FrequencyStats(BaseModel):
     not_applicable: int = 0
 
 
+class CloudCall(BaseModel):
+    name: str
+    tokens_in: int = 0
+    tokens_out: int = 0
+    latency_ms: float = 0.0
+    attempts: int = 1
+
+
 class Usage(BaseModel):
     engine: str = "local"
     mode: str = "sequential"
@@ -86,6 +95,10 @@ class Usage(BaseModel):
     stage_sum_ms: float = 0.0
     time_saved_ms: float = 0.0
     detector: str | None = None
+    cloud_calls: list[CloudCall] = Field(default_factory=list)
+    candidates_sent: int = 0
+    catalog_size: int = 0
+    photos_sent_to_cloud: list[int] = Field(default_factory=list)
 
 
 class AnalysisResult(BaseModel):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
@@ -16,6 +17,9 @@ from rxlens.config import Settings
 from rxlens.db.engine import make_engine, migrate
 from rxlens.metrics import Metrics
 from rxlens.ocr.base import OcrEngine
+
+if TYPE_CHECKING:
+    from rxlens.cloud.gemini import GeminiClient
 from rxlens.scheduling import Parallel, Scheduler, Sequential
 
 
@@ -37,6 +41,7 @@ class Services:
         default_factory=lambda: {"parallel": Parallel(), "sequential": Sequential()}
     )
     _ocr: OcrEngine | None = None
+    _cloud: GeminiClient | None = None
     _ocr_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
@@ -46,6 +51,16 @@ class Services:
         slots = max(1, (os.cpu_count() or 2) // settings.ocr.intra_op_threads)
         blocking = Blocking(settings.pipeline.workers, slots)
         return cls(settings, engine, store, Catalog(store, settings.catalog), blocking, _ocr=ocr)
+
+    @property
+    def cloud(self) -> GeminiClient:
+        """The Gemini client, built on first use: no network client exists unless configured."""
+        with self._ocr_lock:
+            if self._cloud is None:
+                from rxlens.cloud.gemini import GeminiClient
+
+                self._cloud = GeminiClient(self.settings.gemini)
+            return self._cloud
 
     @property
     def ocr_ready(self) -> bool:
@@ -62,6 +77,8 @@ class Services:
             return self._ocr
 
     def close(self) -> None:
+        if self._cloud is not None:
+            self._cloud.close()
         self.blocking.close()
         self.engine.dispose()
 

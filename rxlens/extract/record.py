@@ -56,14 +56,14 @@ def _deduplicate(meds: list[Medication]) -> list[Medication]:
     return list(kept.values())
 
 
-def _finish(record: AnalysisResult, text_found: bool) -> None:
+def finish(record: AnalysisResult, text_found: bool) -> None:
     for med in record.medications:
         if med.days is None and record.days_supply is not None:
             med.days = record.days_supply
             if "days_supply" in record.fields:
                 med.fields["days"] = record.fields["days_supply"]
         med.arithmetic = check(med)
-        if med.arithmetic.status == "mismatch":
+        if med.arithmetic.status == "mismatch" and med.arithmetic.note not in med.warnings:
             med.warnings.append(med.arithmetic.note)
         med.confidence = round(min((f.confidence for f in med.fields.values()), default=0.0), 3)
     record.frequency_stats = stats(record.medications)
@@ -102,5 +102,5 @@ def build_record(lines: dict[int, list[TextLine]], match: Matcher | None, sizes:
         record.warnings.append("no text found on the photos")
     _header(record, rows_by_photo, sizes)
     record.medications = _deduplicate(meds)
-    _finish(record, text_found)
+    finish(record, text_found)
     return record

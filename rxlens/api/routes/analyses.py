@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, Header, Request, UploadFile
 from fastapi.responses import StreamingResponse
@@ -14,7 +14,7 @@ from starlette.background import BackgroundTask
 from rxlens.api.deps import ConcurrencyDep, RateLimiterDep, ServicesDep
 from rxlens.api.limits import ConcurrencyLimiter
 from rxlens.api.problems import problem
-from rxlens.errors import ImageTooLarge, RxlensError
+from rxlens.errors import ImageTooLarge, InputError, RxlensError
 from rxlens.images.intake import Upload, check_count
 from rxlens.pipeline import analyze
 from rxlens.result import AnalysisResult
@@ -53,7 +53,7 @@ class _Slot:
 
 
 async def _stream(
-    uploads: list[Upload], services: Services, user: str | None, slot: _Slot
+    uploads: list[Upload], services: Services, user: str | None, slot: _Slot, engine: str | None
 ) -> AsyncIterator[bytes]:
     queue: asyncio.Queue[bytes | None] = asyncio.Queue()
 
@@ -63,7 +63,7 @@ async def _stream(
 
     async def work() -> None:
         try:
-            record = await analyze(uploads, services, progress, user_id=user)
+            record = await analyze(uploads, services, progress, user_id=user, engine=engine)
             await queue.put(_sse("result", record.model_dump(mode="json")))
         except RxlensError as error:
             await queue.put(_sse("error", problem(error)))
@@ -93,21 +93,27 @@ async def create_analysis(
     concurrency: ConcurrencyDep,
     photos: Annotated[list[UploadFile] | None, File(description="1–5 photos (JPEG, PNG, WebP, HEIC)")] = None,
     user_id: Annotated[str | None, Form(max_length=128)] = None,
+    engine: Annotated[Literal["local", "gemini", "hybrid"] | None, Form()] = None,
     accept: Annotated[str, Header()] = "application/json",
 ) -> AnalysisResult | StreamingResponse:
     """With `Accept: text/event-stream` the answer streams progress events (received, photo_read,
     catalog_ready, matched) and then `result` (or `error`, a problem document)."""
+    if engine and not services.settings.service.allow_engine_override:
+        raise InputError(
+            "This server does not let a request choose its engine.",
+            hint="Leave out `engine`; the server's RXLENS_ENGINE setting applies.",
+        )
     rate.take(user_id or (request.client.host if request.client else "anonymous"))
     uploads = await _read(photos or [], services)
     slot = _Slot(concurrency)
     if "text/event-stream" in accept:
         return StreamingResponse(
-            _stream(uploads, services, user_id, slot),
+            _stream(uploads, services, user_id, slot, engine),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-store"},
             background=BackgroundTask(slot.release),
         )
     try:
-        return await analyze(uploads, services, user_id=user_id)
+        return await analyze(uploads, services, user_id=user_id, engine=engine)
     finally:
         await slot.release()

@@ -1,0 +1,1 @@
+"""The optional cloud engine (Gemini): two calls a request, structured output, rate control."""
