@@ -17,10 +17,11 @@ from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from rxlens.evaluation.truth import Truth
+from tests.servers import serve
 
 PATH = re.compile(r"^/(v1|v1beta)/models/([^/:]+):generateContent$")
 KEY = "test-key"
@@ -182,12 +183,5 @@ class _Handler(BaseHTTPRequestHandler):
 
 @contextmanager
 def gemini_server(behaviour: Behaviour) -> Iterator[str]:
-    handler = type("Handler", (_Handler,), {"behaviour": behaviour})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(type("Handler", (_Handler,), {"behaviour": behaviour})) as url:
+        yield url
