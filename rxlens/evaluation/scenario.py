@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import math
 import random
-from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from rxlens.catalog.keys import product_keys
 from rxlens.catalog.normalize import normalize
 from rxlens.catalog.records import Product
+from rxlens.evaluation.names import name_keys
 from rxlens.evaluation.truth import Truth, TruthMedication
 
 # (frequency code, timing code, weight): common Taiwanese outpatient patterns.
@@ -62,14 +61,7 @@ def person(rng: random.Random) -> str:
 
 class ScenarioMaker:
     def __init__(self, products: list[Product]) -> None:
-        self._by_key: dict[str, set[str]] = defaultdict(set)
-        self._strengths: dict[str, frozenset[float]] = {}
-        for p in products:
-            keys, strengths = product_keys(p)
-            self._strengths[p.id] = strengths
-            for key, kind in keys:
-                if kind.startswith("name"):
-                    self._by_key[key].add(p.id)
+        self._by_key, self._strengths = name_keys(products, generic_names=False)
         self.products = [p for p in products if self._printable(p)]
         self.weights = [math.log10(10 + p.volume) for p in self.products]
 

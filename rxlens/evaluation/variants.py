@@ -16,9 +16,9 @@ from functools import lru_cache
 
 import opencc
 
-from rxlens.catalog.keys import product_keys
 from rxlens.catalog.normalize import CJK_RE, normalize
 from rxlens.catalog.records import Product
+from rxlens.evaluation.names import name_keys
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,17 +76,9 @@ class VariantMaker:
     def __init__(self, products: list[Product], seed: int) -> None:
         self.rng = random.Random(seed)
         self.products = [p for p in products if (p.name_zh or p.name_en) and not p.cancelled]
-        self._by_key: dict[str, set[str]] = defaultdict(set)
+        self._by_key, self._strengths = name_keys(products, generic_names=True)
         self._by_generic: dict[tuple[str, float], set[str]] = defaultdict(set)
-        self._strengths: dict[str, frozenset[float]] = {}
         for p in products:
-            keys, strengths = product_keys(p)
-            self._strengths[p.id] = strengths
-            single = len(p.ingredients) <= 1
-            for key, kind in keys:
-                # A generic name printed as the product name fits every product of that ingredient.
-                if kind.startswith("name") or single:
-                    self._by_key[key].add(p.id)
             if len(p.ingredients) == 1 and p.ingredients[0].strength:
                 self._by_generic[(p.ingredients[0].name, round(p.ingredients[0].strength, 4))].add(p.id)
 
