@@ -42,7 +42,7 @@ class Services:
     )
     _ocr: OcrEngine | None = None
     _cloud: GeminiClient | None = None
-    _ocr_lock: threading.Lock = field(default_factory=threading.Lock)
+    _build_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def open(cls, settings: Settings, ocr: OcrEngine | None = None) -> Services:
@@ -55,7 +55,7 @@ class Services:
     @property
     def cloud(self) -> GeminiClient:
         """The Gemini client, built on first use: no network client exists unless configured."""
-        with self._ocr_lock:
+        with self._build_lock:
             if self._cloud is None:
                 from rxlens.cloud.gemini import GeminiClient
 
@@ -69,7 +69,7 @@ class Services:
     @property
     def ocr(self) -> OcrEngine:
         """Built on first use (catalog commands never load the model); warmed once."""
-        with self._ocr_lock:
+        with self._build_lock:
             if self._ocr is None:
                 engine = build_ocr(self.settings)
                 engine.warm_up()
