@@ -18,6 +18,7 @@ from rxlens.catalog.bundled import read_bundle
 from rxlens.catalog.index import MatchIndex
 from rxlens.catalog.records import Product, Synonym
 from rxlens.config import Settings
+from rxlens.evaluation.runner import p95
 from rxlens.evaluation.synthetic import synthetic_catalog
 from rxlens.evaluation.variants import VariantMaker
 
@@ -25,11 +26,6 @@ from rxlens.evaluation.variants import VariantMaker
 def rss_mb() -> float:
     pages = int(Path("/proc/self/statm").read_text().split()[1])
     return pages * 4096 / 1e6
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def measure(name: str, products: list[Product], synonyms: list[Synonym], repeat: int) -> list[str]:
@@ -51,8 +47,8 @@ def measure(name: str, products: list[Product], synonyms: list[Synonym], repeat:
         batches.append((time.perf_counter() - t) * 1000)
     return [
         f"| {name} | {len(products):,} | {build:.2f} s | {memory:.0f} MB | "
-        f"{statistics.median(single):.2f} | {pct(single, 0.95):.2f} | "
-        f"{statistics.median(batches):.1f} | {pct(batches, 0.95):.1f} |"
+        f"{statistics.median(single):.2f} | {p95(single):.2f} | "
+        f"{statistics.median(batches):.1f} | {p95(batches):.1f} |"
     ]
 
 

@@ -21,7 +21,8 @@ from pathlib import Path
 
 import httpx
 
-from bench.recognition import p95, photos
+from bench.recognition import photos
+from rxlens.evaluation.runner import p95
 from tests.http import free_port
 
 

@@ -17,8 +17,9 @@ import threading
 from pathlib import Path
 
 from bench.catalog import rss_mb
-from bench.recognition import p95, photos
+from bench.recognition import photos
 from rxlens.config import Settings
+from rxlens.evaluation.runner import p95
 from rxlens.images.intake import Upload
 from rxlens.pipeline import analyze
 from rxlens.services import Services, init_catalog

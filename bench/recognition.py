@@ -21,6 +21,7 @@ from rxlens.catalog.bundled import read_bundle
 from rxlens.config import Settings
 from rxlens.evaluation.damage import photograph
 from rxlens.evaluation.render import render
+from rxlens.evaluation.runner import p95
 from rxlens.evaluation.scenario import ScenarioMaker
 from rxlens.images.intake import Upload
 from rxlens.ocr.local import LocalOcr
@@ -39,11 +40,6 @@ def photos(count: int, seed: int) -> list[Upload]:
         image.save(buffer, "JPEG", quality=90)
         out.append(Upload(f"{i}.jpg", buffer.getvalue()))
     return out
-
-
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
 
 
 def main() -> None:

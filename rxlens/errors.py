@@ -16,8 +16,9 @@ RxlensError                      500  exit 1
 ├── EngineError                  502  exit 5   the OCR engine failed
 │   └── EngineTimeout            504  exit 6   the OCR engine did not answer in time
 ├── StageTimeout                 504  exit 6   another stage, or the whole request, ran out of time
-├── RateLimited                  429  exit 7   this client sent too many requests (Retry-After)
-└── Overloaded                   503  exit 7   too many analyses in progress (Retry-After)
+└── TryLater                          exit 7   turned away for now (Retry-After)
+    ├── RateLimited              429           this client sent too many requests
+    └── Overloaded               503           too many analyses in progress
 """
 
 from __future__ import annotations
@@ -115,19 +116,21 @@ class StageTimeout(RxlensError):
     hint = "Try again with fewer photos; if it keeps happening the service is overloaded."
 
 
-class RateLimited(RxlensError):
-    status, exit_code, title = 429, 7, "Too many requests"
+class TryLater(RxlensError):
+    """Turned away for now; `retry_after` seconds become the Retry-After header."""
+
+    exit_code = 7
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class RateLimited(TryLater):
+    status, title = 429, "Too many requests"
     hint = "Wait a moment before sending more photos."
 
-    def __init__(self, message: str, retry_after: float) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
 
-
-class Overloaded(RxlensError):
-    status, exit_code, title = 503, 7, "Service busy"
+class Overloaded(TryLater):
+    status, title = 503, "Service busy"
     hint = "Too many analyses are running; try again in a few seconds."
-
-    def __init__(self, message: str, retry_after: float) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after

@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from rxlens.errors import Overloaded, RateLimited, RxlensError
+from rxlens.errors import RxlensError, TryLater
 
 MEDIA_TYPE = "application/problem+json"
 
@@ -29,7 +29,7 @@ def problem(error: RxlensError) -> dict[str, object]:
 
 def response(error: RxlensError) -> JSONResponse:
     headers = {}
-    if isinstance(error, RateLimited | Overloaded):
+    if isinstance(error, TryLater):
         headers["Retry-After"] = str(max(1, math.ceil(error.retry_after)))
     return JSONResponse(problem(error), status_code=error.status, headers=headers, media_type=MEDIA_TYPE)
 

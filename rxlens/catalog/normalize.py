@@ -107,11 +107,6 @@ class Strength:
     value: float
     unit: str  # "MG" after conversion for weights; the printed unit otherwise; "" when bare
 
-    def same_as(self, other: Strength) -> bool:
-        if self.unit and other.unit and self.unit != other.unit:
-            return False
-        return abs(self.value - other.value) <= 1e-6 * max(1.0, self.value)
-
     def __str__(self) -> str:
         return f"{self.value:g} {self.unit}".strip()
 

@@ -37,14 +37,16 @@ async def evaluate(
     return scorer, latencies
 
 
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+
+
 def latency_line(latencies: list[float]) -> str:
     if not latencies:
         return "no images"
-    ordered = sorted(latencies)
-    p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
-    return (
-        f"latency per photo: median {statistics.median(ordered):.0f} ms, p95 {p95:.0f} ms (n={len(ordered)})"
-    )
+    median, tail = statistics.median(latencies), p95(latencies)
+    return f"latency per photo: median {median:.0f} ms, p95 {tail:.0f} ms (n={len(latencies)})"
 
 
 def run(folder: Path, services: Services, limit: int | None = None) -> tuple[Scorer, list[float]]:
