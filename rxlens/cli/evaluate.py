@@ -51,3 +51,19 @@ def run_(
             f"- {name}: {count} failures, e.g. "
             + "; ".join(f"{f.image}: expected {f.expected!r}, got {f.got!r}" for f in examples)
         )
+
+
+@app.command("real")
+def real(
+    folder: Annotated[Path, typer.Argument(exists=True, file_okay=False, help="images/ and truth/ inside.")],
+) -> None:
+    """Field accuracy on real documents (ground truth by eye), with every miss listed."""
+    from rxlens.evaluation.real import run as run_real
+    from rxlens.evaluation.real import table
+
+    with opened(init=True) as services:
+        report = run_real(folder, services)
+    console.print(table(report))
+    console.print("\nMisses:")
+    for miss in report.misses:
+        console.print(f"- {miss.image} {miss.field}: expected {miss.expected!r}, got {miss.got!r}")
