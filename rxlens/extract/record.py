@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
+from rxlens.catalog.index import Candidate
 from rxlens.extract import header
 from rxlens.extract.assemble import Assembler, Reading, Sizes
-from rxlens.extract.drafts import Matcher, draft_photo
+from rxlens.extract.drafts import draft_photo
 from rxlens.layout.rows import Row
 from rxlens.ocr.base import TextLine
 from rxlens.result import AnalysisResult, Medication
@@ -89,12 +92,24 @@ def message(record: AnalysisResult, text_found: bool) -> str:
     return text
 
 
-def build_record(lines: dict[int, list[TextLine]], match: Matcher | None, sizes: Sizes) -> AnalysisResult:
+class Lookup(Protocol):
+    """What extraction asks of the catalog (the warm MatchIndex)."""
+
+    def match(self, text: str, limit: int = 5) -> list[Candidate]: ...
+
+    def by_code(self, text: str) -> Candidate | None: ...
+
+    def alternatives(self, text: str, limit: int = 3) -> list[Candidate]: ...
+
+
+def build_record(lines: dict[int, list[TextLine]], catalog: Lookup | None, sizes: Sizes) -> AnalysisResult:
+    """`catalog=None` when it is unavailable: drugs are found by layout alone, unmatched."""
     record = AnalysisResult()
-    assembler = Assembler(sizes)
+    assembler = Assembler(sizes, catalog.alternatives if catalog else None)
     rows_by_photo, meds = [], []
     for photo in sorted(lines):
-        rows, drafts = draft_photo(lines[photo], match)
+        match, by_code = (catalog.match, catalog.by_code) if catalog else (None, None)
+        rows, drafts = draft_photo(lines[photo], match, by_code)
         rows_by_photo.append(rows)
         meds += [assembler.medication(d) for d in drafts]
     text_found = any(lines.values())

@@ -94,12 +94,14 @@ def group_rows(lines: list[TextLine]) -> list[Row]:
     return rows
 
 
+# Header words of drug tables as hospitals, clinics and pharmacies print them, in any order.
 COLUMN_WORDS = {
     "name": r"藥品名稱|藥名|品名|藥品",
-    "dose": r"用量|劑量|每次",
+    "dose": r"用量|劑量|每次|單次量|次量",
     "usage": r"用法|頻率|頻次|次數",
-    "days": r"日數|天數|日份",
-    "total": r"總量|數量|總數",
+    "days": r"日數|天數|日份|DAYS",
+    "total": r"總數量|總量|數量|總數",
+    "code": r"健保碼|藥品代碼|藥碼",
 }
 
 
@@ -151,18 +153,26 @@ def split_words(cell: TextLine) -> list[TextLine]:
 
 
 _COMBINED_RE = re.compile(r"(?:用量|劑量)\s*/\s*(?:總量|數量)")
+# Words in brackets qualify the word before them (`藥品名稱及規格（劑型，劑量）`): not columns.
+_BRACKETED_RE = re.compile(r"[(（][^)）]*[)）]")
+
+
+def _header_edges(cell: TextLine) -> dict[str, float]:
+    text = _BRACKETED_RE.sub(lambda m: " " * len(m.group(0)), cell.text)
+    edges: dict[str, float] = {}
+    for name, pattern in COLUMN_WORDS.items():
+        if match := re.search(pattern, text):
+            # OCR may merge neighbouring header words into one box: place by character offset.
+            share = match.start() / max(len(text), 1)
+            edges[name] = cell.left + share * (cell.right - cell.left)
+    return edges
 
 
 def find_columns(row: Row) -> Columns | None:
     edges: dict[str, float] = {}
     for cell in row.cells:
-        for name, pattern in COLUMN_WORDS.items():
-            for match in re.finditer(pattern, cell.text):
-                if name in edges:
-                    continue
-                # OCR may merge neighbouring header words into one box: place by character offset.
-                share = match.start() / max(len(cell.text), 1)
-                edges[name] = cell.left + share * (cell.right - cell.left)
+        for name, left in _header_edges(cell).items():
+            edges.setdefault(name, left)
     combined = bool(_COMBINED_RE.search(row.text))
     if combined and "total" in edges:
         del edges["total"]
