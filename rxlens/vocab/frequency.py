@@ -109,8 +109,8 @@ def meaning(count: str) -> Meaning:
     if (m := _RANGE.fullmatch(count)) and 0 < int(m[1]) < int(m[2]):
         return Meaning(f"Q{int(m[1])}-{int(m[2])}H", None, max_per_day=24 // int(m[1]))
     if m := _CYCLE.fullmatch(count):
-        weeks, days = int(m[1]), int(m[2])
-        return Meaning(f"{weeks}W{days}D", days / (7 * weeks), period=(days, 7.0 * weeks))
+        weeks, doses = int(m[1]), int(m[2])
+        return Meaning(f"{weeks}W{doses}D", doses / (7 * weeks), period=(doses, 7.0 * weeks))
     if (m := _MENSES.fullmatch(count)) and 0 < int(m[1]) <= int(m[2]):
         return Meaning(f"MCD{int(m[1])}D{int(m[2])}", None)  # days of the cycle, not of the supply
     return Meaning(count, None, known=False)
@@ -155,7 +155,9 @@ def _latin(folded: str) -> list[Piece]:
             if unit := _MINUTES.search(t):
                 minutes = int(unit[1]) * (60 if unit[2].startswith("H") else 1)
         prn = bool(m["p"]) or said.code == "PRN"
-        found.append(Piece(m.start(), m.end(), count, said.code, timing, minutes, prn, None, said.code, said.known))
+        found.append(
+            Piece(m.start(), m.end(), count, said.code, timing, minutes, prn, None, said.code, said.known)
+        )
     return found
 
 
@@ -197,8 +199,8 @@ def _groups(folded: str) -> list[list[Piece]]:
 
 def _build(group: list[Piece], text: str, origin: list[int] | None) -> Frequency | None:
     head = next((p for p in group if p.code), None)
-    alone = [p.alone for p in group if p.alone]
-    code = head.code if head and head.code else next((a for a in alone if a != "PRN"), alone[0] if alone else None)
+    alone = sorted((p.alone for p in group if p.alone), key=lambda a: a == "PRN")  # 失眠時 睡前 → HS, prn
+    code = head.code if head and head.code else next(iter(alone), None)
     if code is None:
         return None  # timing words alone (飯後, PC) say when, not how often
     said = meaning(code)

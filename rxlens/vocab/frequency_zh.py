@@ -18,7 +18,10 @@ _BY_COUNT = {1: "QD", 2: "BID", 3: "TID", 4: "QID"}
 _BY_WEEKLY = {1: "QW", 2: "BIW", 3: "TIW"}
 _WEEKDAY = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "日": 7, "天": 7}
 _MEALS = {"三餐": "TID", "早午晚": "TID", "早晚": "BID", "早": "QD", "午": "QD", "晚": "QD"}
-_SYMPTOM = r"(?:焦慮|不適|不舒服|疼痛|頭痛|牙痛|胸痛|胸悶|發燒|發熱|失眠|睡不著|氣喘|喘|咳嗽|噁心|嘔吐|便秘|腹瀉|過敏|搔癢|癢|痛)"
+_SYMPTOM = (
+    r"(?:焦慮|不適|不舒服|疼痛|頭痛|牙痛|胸痛|胸悶|發燒|發熱|失眠|睡不著|氣喘|喘|咳嗽"
+    r"|噁心|嘔吐|便秘|腹瀉|過敏|搔癢|癢|痛)"
+)
 _MINUTES = r"(?:\s*(\d{1,3}|[一二兩三四五六七八九十]{1,3}|半)\s*(分鐘|分|個?小時))?"
 
 
@@ -128,8 +131,12 @@ _DAY = r"(?:每|一|(?<!\d)1)\s*[日天]"
 _RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Piece | None]]] = [
     (re.compile(rf"{_DAY}\s*(?:服用|使用|用)?\s*([1-4一二兩三四])\s*次"), _daily),
     (re.compile(rf"(?:每|一)\s*{_WEEK}\s*(?:服用|使用|用)?\s*([1-3一二兩三])\s*次"), _weekly),
-    (re.compile(rf"每\s*{_WEEK}\s*([一二三四五六日天1-7](?:\s*[、,及和]?\s*[一二三四五六日天1-7])*)(?!\s*次)"),
-     _weekdays),
+    (
+        re.compile(
+            rf"每\s*{_WEEK}\s*([一二三四五六日天1-7](?:\s*[、,及和]?\s*[一二三四五六日天1-7])*)(?!\s*次)"
+        ),
+        _weekdays,
+    ),
     (re.compile(rf"每\s*{_N}\s*{_WEEK}{_ONE}"), _every("W")),
     (re.compile(rf"每\s*{_N}?\s*個?\s*月{_ONE}"), _every("M")),
     (re.compile(rf"每\s*{_N}\s*(?:[~\-至到]\s*{_N}\s*)?個?\s*(?:小時|鐘頭|HRS?|H){_ONE}"), _every("H")),
@@ -138,8 +145,13 @@ _RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Piece | None]]] = 
     (re.compile(rf"(?:每\s*隔\s*[一1]\s*[日天]|隔\s*[日天]){_ONE}"), _fixed("QOD")),
     (re.compile(rf"(?:每[日天]\s*)?早晚(?:\s*各\s*[一1]\s*次)?|{_DAY}\s*早晚"), _fixed("BID")),
     (re.compile(r"(?:每[日天]\s*)?早午晚(?:\s*各\s*[一1]\s*次)?"), _fixed("TID")),
-    (re.compile(rf"(?:每[日天]\s*)?(三餐|早午晚餐?|早晚餐?|早餐|午餐|晚餐)\s*飯?\s*(前|後)?{_MINUTES}"
-                r"\s*(空腹)?(\s*(?:及|和|與|、|,)?\s*睡前(?:服用|使用)?)?"), _meal),
+    (
+        re.compile(
+            rf"(?:每[日天]\s*)?(三餐|早午晚餐?|早晚餐?|早餐|午餐|晚餐)\s*飯?\s*(前|後)?{_MINUTES}"
+            r"\s*(空腹)?(\s*(?:及|和|與|、|,)?\s*睡前(?:服用|使用)?)?"
+        ),
+        _meal,
+    ),
     (re.compile(r"每晚\s*睡前(?:服用|使用)?"), lambda m: _coded("HS", m, "HS")),
     (re.compile(rf"每晚{_ONE}"), _fixed("QN")),
     (re.compile(r"每[日天]\s*(?:早上|早晨)(?:\s*[一1]\s*次)?|每早"), _fixed("QDAM")),
