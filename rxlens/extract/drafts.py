@@ -60,10 +60,14 @@ def _same_drug(a: Candidate, b: Candidate) -> bool:
     return a.product.id == b.product.id or (bool(_ingredients(a)) and _ingredients(a) == _ingredients(b))
 
 
+# A word of a name: three Latin letters or two CJK characters in a row (not `健 保 天`).
+_WORD_RE = re.compile(r"[A-Z]{3,}|[\u4e00-\u9fff]{2,}")
+
+
 def looks_like_a_drug(text: str) -> bool:
-    """Without a catalog answer: a name with a strength or a dosage form word."""
-    letters = len(re.sub(r"[^A-Z\u4e00-\u9fff]", "", text))
-    return letters >= 3 and bool(STRENGTH_RE.search(text) or _FORM_RE.search(text))
+    """Without a catalog answer: a name word beside a strength or a dosage form word."""
+    named = _WORD_RE.search(_FORM_RE.sub(" ", STRENGTH_RE.sub(" ", text)))
+    return bool(named) and bool(STRENGTH_RE.search(text) or _FORM_RE.search(text))
 
 
 @dataclass
@@ -121,12 +125,14 @@ class _Drafter:
         """A name row with no usage right under a drug row: the same drug, named again."""
         if not self.previous_was_name or self.current is None or has_usage(line.tokens):
             return False
-        if not line.name or _NOT_A_DRUG_RE.search(line.row.text):
+        if not _WORD_RE.search(line.name) or _NOT_A_DRUG_RE.search(line.row.text):
             return False
         best = self.current.best()
-        if line.code is not None or not line.found or best is None:
-            return line.code is None
-        return any(_same_drug(c, best) for c in line.found)
+        if line.code is not None:
+            return False
+        if not line.found:
+            return True
+        return best is not None and any(_same_drug(c, best) for c in line.found)
 
     def open(self, line: _Line) -> None:
         self.current = Draft(line.row.photo, code=line.code, code_text=line.code_text, columns=self.columns)
@@ -145,19 +151,23 @@ class _Drafter:
             self.columns = header
             return
         line = self.read(row)
-        if self.continues(line):
+        if _TABLE_END_RE.search(row.text) and line.code is None and not line.found:
+            self.end_table()
+        elif self.continues(line):
             self.add_name(line)
         elif self.is_drug(line):
             self.open(line)
         else:
             self.usage(line)
 
+    def end_table(self) -> None:
+        """The footer of the table (doctor, notes): what follows is no drug's usage."""
+        self.current, self.previous_was_name = None, False
+
     def usage(self, line: _Line) -> None:
-        self.previous_was_name = False
+        if has_usage(line.tokens) or _WORD_RE.search(line.name):
+            self.previous_was_name = False  # a tick or smudge between two name lines is no break
         if self.current is None:
-            return
-        if _TABLE_END_RE.search(line.row.text) and not has_usage(line.tokens):
-            self.current = None  # the footer of the table: what follows is no drug's usage
             return
         self.current.rows.append(line.row)
         self.current.tokens.extend(t for t in line.tokens if t.kind != "text")

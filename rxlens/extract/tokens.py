@@ -19,7 +19,7 @@ from rxlens.layout.rows import Row
 from rxlens.ocr.base import TextLine
 from rxlens.vocab import frequency as grammar
 
-Kind = Literal["code", "frequency", "amount", "days", "route", "flag", "strength", "number", "text"]
+Kind = Literal["code", "id", "frequency", "amount", "days", "unit", "route", "flag", "strength", "number", "text"]
 
 # NHI drug codes: 10 characters; the digits may be read as their look-alike letters. A code
 # whose first letter was lost under a stamp is 9 characters and still worth a lookup.
@@ -34,6 +34,13 @@ _AMOUNT_RE = re.compile(
 # Routes only as words of their own: `OS` opens brand names too (OS-CAL).
 _ROUTE_RE = re.compile(r"(?:(?<=\s)|^)(?:PO|OU|OD|OS|AU|EXT|TOPI?|SL|INH|IM|IV|SC)(?=\s|$)|口服|外用|點眼")
 _FLAG_RE = re.compile(r"[(（](?:跌|管|冷|高警|自費|限)[^)）]{0,4}[)）]?|健保|自費")
+# Letters and digits mixed like an identifier (a code half hidden by a stamp, a chart number):
+# never part of a drug name.
+_ID_RE = re.compile(r"(?<![A-Z0-9])(?=(?:[A-Z]*\d){3})(?=[0-9]*[A-Z])[A-Z0-9]{8,12}(?![A-Z0-9])")
+# A unit word printed without its number (`1 | TAB QD`): usage, never part of a name.
+_UNIT_RE = re.compile(rf"(?:(?<=\s)|^)(?:{_UNITS})(?=\s|$)")
+# OCR glues a unit to the code after it (`TABQD&HS`); cut there so the code is read.
+_GLUED_UNIT_RE = re.compile(r"(?<![A-Z])(TABS?|CAPS?)(?=QD|BID|TID|QID|QOD|QW|QN|HS|PRN|STAT|Q\d)")
 _NUMBER_RE = re.compile(r"(?<![A-Z\d.])\d+(?:\.\d+)?(?![\d.])")
 DOSE_WORDS = ("每次", "每回", "一次", "服用", "使用")
 TOTAL_WORDS = ("共", "總量", "總數量", "總數", "合計", "數量")
@@ -84,9 +91,11 @@ def _spans(text: str) -> list[tuple[int, int, Kind, re.Match[str] | grammar.Freq
         if free(*f.span):
             found.append((f.span[0], f.span[1], "frequency", f))
     kinds: list[tuple[Kind, re.Pattern[str]]] = [
+        ("id", _ID_RE),
         ("strength", STRENGTH_RE),
         ("days", _DAYS_RE),
         ("amount", _AMOUNT_RE),
+        ("unit", _UNIT_RE),
         ("flag", _FLAG_RE),
         ("route", _ROUTE_RE),
         ("number", _NUMBER_RE),
@@ -112,7 +121,7 @@ def _token(kind: Kind, text: str, cell: TextLine, x: float, found: re.Match[str]
 
 
 def cell_tokens(cell: TextLine) -> list[Token]:
-    text = fold(cell.text)
+    text = _GLUED_UNIT_RE.sub(r"\1 ", fold(cell.text))
     width = (cell.right - cell.left) / max(len(text), 1)
     tokens: list[Token] = []
     last = 0
@@ -130,7 +139,7 @@ def tokenize(row: Row) -> list[Token]:
     return [t for cell in row.cells for t in cell_tokens(cell)]
 
 
-_USAGE_KINDS = {"frequency", "amount", "days", "route"}
+_USAGE_KINDS = {"frequency", "amount", "days", "route", "unit"}
 
 
 def has_usage(tokens: list[Token]) -> bool:
