@@ -73,7 +73,8 @@ class Assembler:
             for c in found:
                 seen.setdefault(c.product.id, c)
         med.candidates = [_candidate_out(c) for c in list(seen.values())[:3]]
-        med.fields["drug"] = Reading(self._name_lines(draft)).info(self.sizes, boost=min(cand.score, 100) / 100)
+        reading = Reading(self._name_lines(draft))
+        med.fields["drug"] = reading.info(self.sizes, boost=min(cand.score, 100) / 100)
 
     def _not_in_catalog(self, med: Medication, draft: Draft) -> None:
         """A printed name no product carries: kept as printed, never swapped for another drug."""

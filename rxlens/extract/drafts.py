@@ -18,6 +18,7 @@ from rxlens.catalog.index import Candidate
 from rxlens.catalog.normalize import STRENGTH_RE
 from rxlens.extract.tokens import Token, has_usage, name_text, tokenize
 from rxlens.layout.rows import Columns, Row, find_columns, group_rows
+from rxlens.ocr.base import TextLine
 
 Matcher = Callable[[str], list[Candidate]]
 CodeLookup = Callable[[str], Candidate | None]
@@ -184,7 +185,7 @@ class _Drafter:
 
 
 def draft_photo(
-    lines: list, match: Matcher | None, by_code: CodeLookup | None = None
+    lines: list[TextLine], match: Matcher | None, by_code: CodeLookup | None = None
 ) -> tuple[list[Row], list[Draft]]:
     """`match=None` when the catalog is unavailable: drugs are found by layout alone, unmatched."""
     rows = group_rows(lines)

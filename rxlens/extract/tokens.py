@@ -19,7 +19,10 @@ from rxlens.layout.rows import Row
 from rxlens.ocr.base import TextLine
 from rxlens.vocab import frequency as grammar
 
-Kind = Literal["code", "id", "frequency", "amount", "days", "unit", "route", "flag", "strength", "number", "text"]
+Kind = Literal[
+    "code", "id", "frequency", "amount", "days", "unit", "route", "flag", "strength", "number", "text"
+]
+Found = re.Match[str] | grammar.Frequency
 
 # NHI drug codes: 10 characters; the digits may be read as their look-alike letters. A code
 # whose first letter was lost under a stamp is 9 characters and still worth a lookup.
@@ -77,9 +80,9 @@ def zh_number(text: str) -> float | None:
         return None
 
 
-def _spans(text: str) -> list[tuple[int, int, Kind, re.Match[str] | grammar.Frequency]]:
+def _spans(text: str) -> list[tuple[int, int, Kind, Found]]:
     """Non-overlapping typed spans of one cell's text, stronger kinds first."""
-    found: list[tuple[int, int, Kind, re.Match[str] | grammar.Frequency]] = []
+    found: list[tuple[int, int, Kind, Found]] = []
 
     def free(start: int, end: int) -> bool:
         return all(end <= s or start >= e for s, e, _, _ in found)
@@ -107,7 +110,7 @@ def _spans(text: str) -> list[tuple[int, int, Kind, re.Match[str] | grammar.Freq
     return sorted(found, key=lambda s: s[0])
 
 
-def _token(kind: Kind, text: str, cell: TextLine, x: float, found: re.Match[str] | grammar.Frequency) -> Token:
+def _token(kind: Kind, text: str, cell: TextLine, x: float, found: Found) -> Token:
     if isinstance(found, grammar.Frequency):
         return Token("frequency", text, cell, x, frequency=found)
     if kind == "amount":
