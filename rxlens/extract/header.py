@@ -73,20 +73,22 @@ _VISIT_LABEL = re.compile(
     r"就醫日期|就診日期|開立日期|調劑日期|看診日期|門診日期|處方日期|開方日期|就醫|就診"
 )
 # Dates that are never the visit: birth, validity, refill windows, next visit, ranges, printing.
-_OTHER_LABEL = re.compile(r"出生|生日|有效|期限|期間|截止|回診|列印|印表|[~～至]")
+_OTHER_LABEL = re.compile(r"出生|生日|有效|期限|期間|截止|回診|領藥|列印|印表|[~～至]")
 _ANY_LABEL = re.compile(f"{_VISIT_LABEL.pattern}|{_OTHER_LABEL.pattern}")
 _CLOCK_AFTER = re.compile(r"^\s*\d{1,2}:\d{2}")
+_RANGE_AFTER = re.compile(r"^\s*[~～至]")
 
 
 def _date_score(text: str, hit: DateHit, before: str) -> float | None:
     """How surely a date is the visit date, from the last label printed before it."""
     labels = _ANY_LABEL.findall(before)
-    if labels and _OTHER_LABEL.fullmatch(labels[-1]):
+    if (labels and _OTHER_LABEL.fullmatch(labels[-1])) or _RANGE_AFTER.match(text[hit.end :]):
         return None
     compact = text[hit.start : hit.end].isdigit()
     if not labels and compact:
         return None  # 20250416 alone may be any number
-    score = 3.0 if labels else 1.0
+    # A dispensing date is the visit on a first fill only; a printed 就醫日期 says it outright.
+    score = (2.5 if labels[-1] == "調劑日期" else 3.0) if labels else 1.0
     if _CLOCK_AFTER.match(text[hit.end :]):
         score -= 0.5  # a print or issue time stamp
     return score

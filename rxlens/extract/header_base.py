@@ -46,5 +46,8 @@ def below(rows: list[Row], index: int, label: TextLine) -> Iterator[tuple[Row, T
 
 
 def squeeze(text: str) -> str:
-    """Text without the spaces OCR puts between CJK characters (康 寧 診 所)."""
-    return re.sub(rf"(?<=[{CJK}])\s+(?=[{CJK}])", "", text)
+    """Letter-spaced CJK (康 寧 診 所) joined again; words that OCR split at a real gap
+    (王小明 康寧診所) stay apart."""
+    return re.sub(
+        rf"(?<![{CJK}])[{CJK}](?:\s+[{CJK}](?![{CJK}]))+", lambda m: re.sub(r"\s+", "", m.group(0)), text
+    )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from rxlens.extract.header_base import CJK, Found, squeeze
 from rxlens.extract.usage import fold
-from rxlens.institutions import Register, register
+from rxlens.institutions import Register, max_edits, register
 from rxlens.layout.rows import Row
 from rxlens.ocr.base import TextLine
 
@@ -49,6 +49,12 @@ def _names_in(text: str) -> list[str]:
     return names
 
 
+def _misread_names(text: str, reg: Register) -> list[str]:
+    """Runs the register knows within OCR distance although their ending was misread (醫阮)."""
+    runs = re.findall(rf"[{CJK}]{{6,24}}", squeeze(fold(text)))
+    return [name for run in runs if (name := reg.closest(_LEADING_LABEL.sub("", run)))]
+
+
 def _known_suffix(name: str, reg: Register) -> str:
     """A patient's name or a title glued in front of a registered name comes off."""
     for start in range(1, len(name) - 3):
@@ -61,8 +67,11 @@ def _score(name: str, row: Row, cell: TextLine, place: float, code_name: str | N
     reg = register()
     name = name if reg.knows(name) else _known_suffix(name, reg)
     score = 1.0 + place  # the header sits at the top; the same name in a footer scores less
-    if code_name and (fixed := Register.of({"": code_name}).closest(name, edits=len(name) // 3)):
-        name, score = fixed if not reg.knows(name) else name, score + 3.0  # the printed code agrees
+    near_code = (
+        Register.of({"": code_name}).closest(name, edits=max(1, max_edits(name))) if code_name else None
+    )
+    if near_code:
+        name, score = near_code if not reg.knows(name) else name, score + 3.0  # the printed code agrees
     elif reg.knows(name):
         score += 2.0
     elif fixed := reg.closest(name):
@@ -81,7 +90,8 @@ def _candidates(rows: list[Row], code_name: str | None) -> list[_Candidate]:
     for i, row in enumerate(rows):
         place = 1.0 - i / max(len(rows), 1)
         for cell in row.cells:
-            out += [_score(name, row, cell, place, code_name) for name in _names_in(cell.text)]
+            names = _names_in(cell.text) or _misread_names(cell.text, register())
+            out += [_score(name, row, cell, place, code_name) for name in names]
     return out
 
 

@@ -30,13 +30,21 @@ def _count(text: str | None) -> int | None:
 
 
 def _this_fill(rows: list[Row]) -> tuple[int | None, list[Row]]:
-    """第N次調劑; else a single 第N次領藥 printed once (several are the boxes of later fills)."""
     for row in rows:
         if m := _THIS_FILL.search(squeeze(fold(row.text))):
             return _count(m.group(1)), [row]
+    return None, []
+
+
+def _lone_fill_label(rows: list[Row], windows: list[RefillWindow]) -> tuple[int | None, list[Row]]:
+    """A single 第N次領藥 with no dates says which fill this is; several (or dated ones) are the
+    boxes of later fills."""
     labels = {(_count(m.group(1)), id(r)): r for r in rows for m in _FILL_LABEL.finditer(fold(r.text))}
     fills = {fill for fill, _ in labels}
-    return (fills.pop(), list(labels.values())) if len(fills) == 1 else (None, [])
+    dated = {w.fill for w in windows if w.start}
+    if len(fills) == 1 and not fills & dated:
+        return fills.pop(), list(labels.values())
+    return None, []
 
 
 def _allowed(rows: list[Row], this_fill: int | None) -> tuple[int | None, list[Row]]:
@@ -108,8 +116,10 @@ def _base(rows: list[Row]) -> date | None:
 def refill(rows: list[Row]) -> tuple[Refill, list[Row]] | None:
     """The refill block with the rows it was read from; None on a slip that is not a refill."""
     this_fill, this_rows = _this_fill(rows)
-    allowed, allowed_rows = _allowed(rows, this_fill)
     windows, window_rows = _windows(rows, this_fill, _base(rows))
+    if this_fill is None:
+        this_fill, this_rows = _lone_fill_label(rows, windows)
+    allowed, allowed_rows = _allowed(rows, this_fill)
     if allowed is None and this_fill is None and not windows:
         return None
     evidence = list({id(r): r for r in this_rows + allowed_rows + window_rows}.values())
