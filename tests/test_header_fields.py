@@ -10,7 +10,7 @@ import pytest
 
 from rxlens.extract import header
 from rxlens.extract.header import Found
-from rxlens.layout.rows import Row
+from rxlens.layout.rows import Row, group_rows
 from rxlens.textnorm import to_traditional
 from tests.linefixtures import load, rows_from, stacked, text_line
 
@@ -117,12 +117,10 @@ def test_doctor(rows: list[str | list[str]], expected: str | None) -> None:
     assert _value(header.doctor(stacked(*rows))) == expected
 
 
-def _signature_box(name_x: float) -> list[Row]:
-    from rxlens.layout.rows import group_rows
-
+def _signature_box(label: str, name_x: float) -> list[Row]:
     return group_rows(
         [
-            text_line("醫師簽章", [60, 600, 200, 640]),
+            text_line(label, [60, 600, 200, 640]),
             text_line("簽章:", [55, 650, 120, 680]),
             text_line("林子涵", [name_x, 690, name_x + 72, 722]),
         ]
@@ -130,14 +128,16 @@ def _signature_box(name_x: float) -> list[Row]:
 
 
 @pytest.mark.parametrize(
-    ("name_x", "expected"),
+    ("label", "name_x", "expected"),
     [
-        pytest.param(60, "林子涵", id="name-under-label"),
-        pytest.param(900, None, id="name-elsewhere-on-the-row"),
+        pytest.param("醫師簽章", 60, "林子涵", id="name-under-label"),
+        pytest.param("處方醫師簽章", 60, "林子涵", id="name-under-prescriber-label"),
+        pytest.param("醫師簽章", 900, None, id="name-elsewhere-on-the-row"),
+        pytest.param("如有疑問請洽醫師", 60, None, id="sentence-mentioning-doctor"),
     ],
 )
-def test_doctor_under_label(name_x: float, expected: str | None) -> None:
-    assert _value(header.doctor(_signature_box(name_x))) == expected
+def test_doctor_under_label(label: str, name_x: float, expected: str | None) -> None:
+    assert _value(header.doctor(_signature_box(label, name_x))) == expected
 
 
 @pytest.mark.parametrize(

@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 # 醫師 / 主治醫師 / 處方醫師簽章, never 藥師 (the pharmacist signs the same forms).
-_DOCTOR_LABEL = re.compile(r"(?<!藥)醫師(?:簽章|簽名|蓋章|姓名|代號)?\s*:?\s*")
+_DOCTOR_LABEL = re.compile(r"(?:處方|主治|看診|開立|診治)?(?<!藥)醫師(?:簽章|簽名|蓋章|姓名|代號)?\s*:?\s*")
 # Words real forms print right after the doctor's name, which OCR glues onto it.
 _AFTER_NAME = re.compile(
     r"處方|簽章|簽名|蓋章|核章|科別|日期|調劑|藥師|執照|證號|電話|門診|醫院|診所|姓名|就醫|代號|病歷|[科]"
@@ -48,22 +48,25 @@ def _person(text: str) -> str | None:
     return name if 2 <= len(name) <= 4 else None
 
 
-def _doctor_labels(rows: list[Row]) -> Iterator[tuple[int, TextLine, str]]:
-    """Each cell holding a doctor label, with the text printed after the label in its row."""
+def _doctor_labels(rows: list[Row]) -> Iterator[tuple[int, TextLine, str, bool]]:
+    """Each doctor label with the text printed after it (in its cell, else the next cell), and
+    whether the cell is the label alone — only then is a name under it the doctor's (a sentence
+    that mentions 醫師 has other words under it)."""
     for i, row in enumerate(rows):
         for j, cell in enumerate(row.cells):
             text = fold(cell.text)
             for m in _DOCTOR_LABEL.finditer(text):
                 after = text[m.end() :].strip()
-                yield i, cell, after or " ".join(c.text for c in row.cells[j + 1 : j + 2])
+                alone = not re.search(f"[{CJK}]", text[: m.start()] + after)
+                yield i, cell, after or " ".join(c.text for c in row.cells[j + 1 : j + 2]), alone
 
 
 def doctor(rows: list[Row]) -> Found | None:
     """The prescriber's name: after its label, or in the signature box under it."""
-    for i, cell, after in _doctor_labels(rows):
+    for i, cell, after, alone in _doctor_labels(rows):
         if name := _person(after):
             return Found(name, rows[i], f"{cell.text} {after}".strip())
-        for row, under in below(rows, i, cell):
+        for row, under in below(rows, i, cell) if alone else ():
             if name := _person(under.text):
                 return Found(name, row, under.text)
     return None

@@ -63,19 +63,23 @@ def _known_suffix(name: str, reg: Register) -> str:
     return name
 
 
+def _registered(name: str, code_name: str | None) -> tuple[str, float]:
+    """The name to report and how much the register backs it: the printed code agreeing counts
+    most; an unknown name within OCR distance of a registered one takes the registered spelling."""
+    reg = register()
+    if code_name and (near := Register.of({"": code_name}).closest(name, edits=max(1, max_edits(name)))):
+        return (name if reg.knows(name) else near), 3.0
+    if reg.knows(name):
+        return name, 2.0
+    if fixed := reg.closest(name):
+        return fixed, 1.5
+    return name, 0.0
+
+
 def _score(name: str, row: Row, cell: TextLine, place: float, code_name: str | None) -> _Candidate:
     reg = register()
-    name = name if reg.knows(name) else _known_suffix(name, reg)
-    score = 1.0 + place  # the header sits at the top; the same name in a footer scores less
-    near_code = (
-        Register.of({"": code_name}).closest(name, edits=max(1, max_edits(name))) if code_name else None
-    )
-    if near_code:
-        name, score = near_code if not reg.knows(name) else name, score + 3.0  # the printed code agrees
-    elif reg.knows(name):
-        score += 2.0
-    elif fixed := reg.closest(name):
-        name, score = fixed, score + 1.5
+    name, backing = _registered(name if reg.knows(name) else _known_suffix(name, reg), code_name)
+    score = 1.0 + place + backing  # the header sits at the top; the same name in a footer scores less
     if squeeze(fold(cell.text)).strip() == name:
         score += 0.5  # the cell prints only the name, as headers do
     if _FOOTER.search(row.text):
