@@ -6,9 +6,9 @@ from functools import lru_cache
 
 import opencc
 
-# OpenCC s2tw maps simplified characters OCR produces (锭, 别, 诊) to Taiwan forms; these are
-# variants it leaves alone that our OCR model is known to emit for Traditional text.
-_VARIANT_FIXES = str.maketrans({"歴": "歷", "臺": "台", "綫": "線"})
+# Variants OpenCC leaves alone that our OCR model is known to emit for Traditional text
+# (Japanese shinjitai and old forms); none of them is printed on Taiwanese slips.
+_VARIANT_FIXES = str.maketrans({"歴": "歷", "綫": "線"})
 
 
 @lru_cache(maxsize=1)
@@ -16,6 +16,34 @@ def _s2tw() -> opencc.OpenCC:
     return opencc.OpenCC("s2tw")
 
 
+@lru_cache(maxsize=8192)
+def _is_traditional(ch: str) -> bool:
+    """A character Big5 can encode is a Traditional one as printed in Taiwan (臺 and 台, 里, 后).
+    Only the others — Simplified-only forms such as 锭, 诊, 药 — need converting."""
+    if ch.isascii():
+        return True
+    try:
+        ch.encode("cp950")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+@lru_cache(maxsize=8192)
+def _char(ch: str) -> str:
+    converted: str = _s2tw().convert(ch)
+    return converted
+
+
 def to_traditional(text: str) -> str:
-    converted: str = _s2tw().convert(text)
-    return converted.translate(_VARIANT_FIXES)
+    """Simplified-only characters → Taiwan forms; characters already Traditional stay as read
+    (s2tw over everything would turn a printed 臺 into 台 and change names)."""
+    if all(_is_traditional(ch) for ch in text):
+        return text.translate(_VARIANT_FIXES)
+    # Convert the whole text so phrases pick the right form (复方 → 複方), then keep every
+    # character that was Traditional already.
+    whole: str = _s2tw().convert(text)
+    if len(whole) != len(text):
+        whole = "".join(_char(ch) for ch in text)
+    merged = "".join(orig if _is_traditional(orig) else new for orig, new in zip(text, whole, strict=True))
+    return merged.translate(_VARIANT_FIXES)

@@ -1,73 +1,145 @@
-"""Clinic, doctor, visit date and days supply from the rows of a photo."""
+"""Header fields of a slip or drug bag, each read from the rows of one photo.
+
+Every rule is `(rows) -> Found | None`: clinic and institution_code (header_clinic), doctor,
+visit_date, days_supply here; the refill block of a 連續處方箋 is `refill` (header_refill).
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Iterator
 
-from rxlens.extract.usage import days, fold
+from rxlens.extract.header_base import CJK, Found, below, squeeze
+from rxlens.extract.header_clinic import clinic, institution_code
+from rxlens.extract.header_dates import DateHit, find_dates, parse_date
+from rxlens.extract.header_refill import refill
+from rxlens.extract.usage import fold
 from rxlens.layout.rows import Row
+from rxlens.ocr.base import TextLine
 
-_CLINIC_RE = re.compile(r"([\u4e00-\u9fff]{1,14}?(?:診所|醫院|藥局|衛生所|醫學中心|中醫院))")
-_DOCTOR_RE = re.compile(r"(?<!藥)醫師\s*[:：]?\s*([\u4e00-\u9fff]{2,12})")
-_NAME_STOP = re.compile(r"調劑|藥師|日期|就診|科別|電話|病歷|姓名")
-_DATE_RES = [
-    re.compile(r"(?:民國)\s*(\d{2,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?"),
-    re.compile(r"(?<!\d)(\d{2,4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?"),
-    re.compile(r"(?<![\d/.-])(\d{2,4})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?![\d/.])"),
+__all__ = [
+    "Found",
+    "clinic",
+    "days_supply",
+    "doctor",
+    "institution_code",
+    "parse_date",
+    "refill",
+    "visit_date",
 ]
-_DATE_LABEL = re.compile(r"就診|調劑|開方|領藥|處方|看診|日期")
-_NOT_VISIT = re.compile(r"出生|生日|有效|期限|截止|回診")
+
+# 醫師 / 主治醫師 / 處方醫師簽章, never 藥師 (the pharmacist signs the same forms).
+_DOCTOR_LABEL = re.compile(r"(?:處方|主治|看診|開立|診治)?(?<!藥)醫師(?:簽章|簽名|蓋章|姓名|代號)?\s*:?\s*")
+# Words real forms print right after the doctor's name, which OCR glues onto it.
+_AFTER_NAME = re.compile(
+    r"處方|簽章|簽名|蓋章|核章|科別|日期|調劑|藥師|執照|證號|電話|門診|醫院|診所|姓名|就醫|代號|病歷|[科]"
+)
+# The first character of those words, left alone at the end of a four-character run (莊文博處).
+_CUT_WORD_START = "處簽蓋核日調藥執證電門姓就代病章"
+_LEADING_LABEL = re.compile(r"^[^" + CJK + r"]*(?:簽章|簽名|蓋章|醫師)?[^" + CJK + r"]*")
 
 
-@dataclass(frozen=True, slots=True)
-class Found:
-    value: str | int
-    row: Row
-    text: str
+def _person(text: str) -> str | None:
+    """A 2–4 character name at the start of `text` (labels and glued words taken off)."""
+    run = re.match(rf"[{CJK}]*", _LEADING_LABEL.sub("", squeeze(fold(text)), count=1))
+    name = _AFTER_NAME.split(run.group(0) if run else "", maxsplit=1)[0]
+    if len(name) == 4 and name[-1] in _CUT_WORD_START:
+        name = name[:3]  # most names have three characters; a fourth here starts a label
+    return name if 2 <= len(name) <= 4 else None
 
 
-def parse_date(text: str) -> str | None:
-    for pattern in _DATE_RES:
-        for m in pattern.finditer(fold(text)):
-            year, month, day = (int(g) for g in m.groups())
-            year = year + 1911 if year < 1911 else year  # ROC years (民國) are < 1911
-            try:
-                return date(year, month, day).isoformat()
-            except ValueError:
-                continue
-    return None
-
-
-def clinic(rows: list[Row]) -> Found | None:
-    for row in rows[:6]:
-        if re.search(r"地址|電話", row.text):
-            continue
-        if m := _CLINIC_RE.search(row.text.replace(" ", "")):
-            return Found(m.group(1), row, m.group(0))
-    return None
+def _doctor_labels(rows: list[Row]) -> Iterator[tuple[int, TextLine, str, bool]]:
+    """Each doctor label with the text printed after it (in its cell, else the next cell), and
+    whether the cell is the label alone — only then is a name under it the doctor's (a sentence
+    that mentions 醫師 has other words under it)."""
+    for i, row in enumerate(rows):
+        for j, cell in enumerate(row.cells):
+            text = fold(cell.text)
+            for m in _DOCTOR_LABEL.finditer(text):
+                after = text[m.end() :].strip()
+                alone = not re.search(f"[{CJK}]", text[: m.start()] + after)
+                yield i, cell, after or " ".join(c.text for c in row.cells[j + 1 : j + 2]), alone
 
 
 def doctor(rows: list[Row]) -> Found | None:
-    for row in rows:
-        if m := _DOCTOR_RE.search(row.text.replace(" ", "")):
-            name = _NAME_STOP.split(m.group(1))[0][:4]  # OCR may glue the next label on
-            if len(name) >= 2:
-                return Found(name, row, m.group(0))
+    """The prescriber's name: after its label, or in the signature box under it."""
+    for i, cell, after, alone in _doctor_labels(rows):
+        if name := _person(after):
+            return Found(name, rows[i], f"{cell.text} {after}".strip())
+        for row, under in below(rows, i, cell) if alone else ():
+            if name := _person(under.text):
+                return Found(name, row, under.text)
     return None
+
+
+_VISIT_LABEL = re.compile(
+    r"就醫日期|就診日期|開立日期|調劑日期|看診日期|門診日期|處方日期|開方日期|就醫|就診"
+)
+# Dates that are never the visit: birth, validity, refill windows, next visit, ranges, printing.
+_OTHER_LABEL = re.compile(r"出生|生日|有效|期限|期間|截止|回診|領藥|列印|印表|[~～至]")
+_ANY_LABEL = re.compile(f"{_VISIT_LABEL.pattern}|{_OTHER_LABEL.pattern}")
+_CLOCK_AFTER = re.compile(r"^\s*\d{1,2}:\d{2}")
+_RANGE_AFTER = re.compile(r"^\s*[~～至]")
+
+
+def _date_score(text: str, hit: DateHit, before: str) -> float | None:
+    """How surely a date is the visit date, from the last label printed before it."""
+    labels = _ANY_LABEL.findall(before)
+    if (labels and _OTHER_LABEL.fullmatch(labels[-1])) or _RANGE_AFTER.match(text[hit.end :]):
+        return None
+    compact = text[hit.start : hit.end].isdigit()
+    if not labels and compact:
+        return None  # 20250416 alone may be any number
+    # A dispensing date is the visit on a first fill only; a printed 就醫日期 says it outright.
+    score = (2.5 if labels[-1] == "調劑日期" else 3.0) if labels else 1.0
+    if _CLOCK_AFTER.match(text[hit.end :]):
+        score -= 0.5  # a print or issue time stamp
+    return score
 
 
 def visit_date(rows: list[Row]) -> Found | None:
-    labelled = [r for r in rows if _DATE_LABEL.search(r.text) and not _NOT_VISIT.search(r.text)]
-    for row in labelled + [r for r in rows if not _NOT_VISIT.search(r.text)]:
-        if value := parse_date(row.text):
-            return Found(value, row, row.text)
-    return None
+    """The 就醫日期 when labelled, else the highest unlabelled date that is no other kind."""
+    best: tuple[float, Found] | None = None
+    for i, row in enumerate(rows):
+        text, start = fold(row.text), 0
+        for hit in find_dates(row.text, compact=True):
+            score = _date_score(text, hit, text[start : hit.start])
+            start = hit.end
+            if score is None:
+                continue
+            score += 1.0 - i / max(len(rows), 1)
+            if best is None or score > best[0]:
+                best = (score, Found(hit.iso, row, row.text))
+    return best[1] if best else None
+
+
+_DAYS_LABEL = re.compile(
+    r"(?:給藥|處方|用藥|投藥)?(?:日份|天數|日數)\s*:?\s*[<〈(【\[]?\s*(\d{1,3})(?!\d)"
+    r"|本單發藥\s*(\d{1,3})\s*[天日]|共\s*(\d{1,3})\s*[天日](?!期)"
+)
+_DAYS_ON_LINE = re.compile(r"(?<![\d月/.])(\d{1,3})\s*(?:天|日|DAYS?)(?![份期])")
+_NOT_SUPPLY = re.compile(r"有效|期限|期間|回診|餘藥|預約")
+
+
+def _days_printed(rows: list[Row]) -> list[tuple[int, Row]]:
+    """Every `28 天`/`28 days` on the page outside validity and refill notes."""
+    return [
+        (int(m.group(1)), row)
+        for row in rows
+        if not _NOT_SUPPLY.search(row.text)
+        for m in _DAYS_ON_LINE.finditer(fold(row.text))
+    ]
 
 
 def days_supply(rows: list[Row]) -> Found | None:
+    """給藥日份 and its kin; else the one supply every drug line prints (forms without a field)."""
     for row in rows:
-        if value := days(row.text):
-            return Found(value, row, row.text)
+        if m := _DAYS_LABEL.search(squeeze(fold(row.text))):
+            value = int(next(g for g in m.groups() if g))
+            if 0 < value <= 365:
+                return Found(value, row, row.text)
+    printed = _days_printed(rows)
+    values = {value for value, _ in printed}
+    if len(printed) >= 2 and len(values) == 1 and 0 < (value := values.pop()) <= 365:
+        return Found(value, printed[0][1], printed[0][1].text)
     return None

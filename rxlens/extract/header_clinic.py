@@ -1,0 +1,137 @@
+"""The institution that issued the slip: its name as printed, and its 10-digit 醫事機構代碼."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rxlens.extract.header_base import CJK, Found, squeeze
+from rxlens.extract.usage import fold
+from rxlens.institutions import Register, max_edits, register
+from rxlens.layout.rows import Row
+from rxlens.ocr.base import TextLine
+
+# What institution names end in, longest first so 中醫診所 wins over 診所.
+_SUFFIX = re.compile(r"中醫診所|聯合診所|醫學中心|總醫院|醫院|診所|藥局|藥房|衛生所|榮總|分院")
+# Form titles and labels printed right before the name, sometimes glued to it by OCR.
+_LEADING_LABEL = re.compile(
+    r"^.*(?:處方箋|處方籤|處方單|藥袋|藥單|收據|明細|姓名|服務機構|醫事機構|名稱|院所|機構|交付)"
+)
+# A "name" holding these is a form label or a sentence (處方醫院核章, 可至健保特約藥局調劑).
+_NOT_A_NAME = re.compile(
+    r"處方|調劑|核章|簽章|蓋章|領藥|就醫|代號|代碼|地址|電話|特約|本院|預約|選擇|請|前往|原處"
+)
+_FOOTER = re.compile(r"地址|電話|網址|傳真|TEL", re.IGNORECASE)
+_CODE_LABEL = re.compile(
+    r"(?:醫院代號|醫事機構代[碼號]|機構代[碼號]|院所代[碼號]|醫療機構代[碼號])\s*:?\s*(\d{10})(?!\d)"
+)
+_NAME_THEN_CODE = re.compile(rf"[{CJK}](?:醫院|診所|藥局|衛生所|榮總)\s*\(\s*(\d{{10}})\s*\)")
+_BARE_CODE = re.compile(r"(?<![\dA-Z])(\d{10})(?![\dA-Z])")
+_PHONE_BEFORE = re.compile(r"(?:電話|傳真|TEL|FAX)\W{0,3}$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    name: str
+    score: float
+    row: Row
+    cell: TextLine
+
+
+def _names_in(text: str) -> list[str]:
+    """Institution-shaped names in one cell's text, labels in front taken off."""
+    names = []
+    for run in re.findall(rf"[{CJK}]+", squeeze(fold(text))):
+        for m in _SUFFIX.finditer(run):
+            name = _LEADING_LABEL.sub("", run[: m.end()])
+            if len(name) - len(m.group(0)) >= 2 and not _NOT_A_NAME.search(name):
+                names.append(name)
+    return names
+
+
+def _misread_names(text: str, reg: Register) -> list[str]:
+    """Runs the register knows within OCR distance although their ending was misread (醫阮)."""
+    runs = re.findall(rf"[{CJK}]{{6,24}}", squeeze(fold(text)))
+    return [name for run in runs if (name := reg.closest(_LEADING_LABEL.sub("", run)))]
+
+
+def _known_suffix(name: str, reg: Register) -> str:
+    """A patient's name or a title glued in front of a registered name comes off."""
+    for start in range(1, len(name) - 3):
+        if reg.knows(name[start:]):
+            return name[start:]
+    return name
+
+
+def _registered(name: str, code_name: str | None) -> tuple[str, float]:
+    """The name to report and how much the register backs it: the printed code agreeing counts
+    most; an unknown name within OCR distance of a registered one takes the registered spelling."""
+    reg = register()
+    if code_name and (near := Register.of({"": code_name}).closest(name, edits=max(1, max_edits(name)))):
+        return (name if reg.knows(name) else near), 3.0
+    if reg.knows(name):
+        return name, 2.0
+    if fixed := reg.closest(name):
+        return fixed, 1.5
+    return name, 0.0
+
+
+def _score(name: str, row: Row, cell: TextLine, place: float, code_name: str | None) -> _Candidate:
+    reg = register()
+    name, backing = _registered(name if reg.knows(name) else _known_suffix(name, reg), code_name)
+    score = 1.0 + place + backing  # the header sits at the top; the same name in a footer scores less
+    if squeeze(fold(cell.text)).strip() == name:
+        score += 0.5  # the cell prints only the name, as headers do
+    if _FOOTER.search(row.text):
+        score -= 1.0
+    if name.endswith(("藥局", "藥房")):
+        score -= 0.5  # a pharmacy's stamp on a hospital's slip is not the issuer
+    return _Candidate(name, score, row, cell)
+
+
+def _candidates(rows: list[Row], code_name: str | None) -> list[_Candidate]:
+    out = []
+    for i, row in enumerate(rows):
+        place = 1.0 - i / max(len(rows), 1)
+        for cell in row.cells:
+            names = _names_in(cell.text) or _misread_names(cell.text, register())
+            out += [_score(name, row, cell, place, code_name) for name in names]
+    return out
+
+
+def clinic(rows: list[Row]) -> Found | None:
+    """The institution's name as printed; the registered name when only its code was read."""
+    code = institution_code(rows)
+    code_name = register().name(str(code.value)) if code else None
+    candidates = _candidates(rows, code_name)
+    if candidates:
+        best = max(candidates, key=lambda c: c.score)
+        return Found(best.name, best.row, best.cell.text)
+    if code and code_name:
+        return Found(code_name, code.row, code.text)
+    return None
+
+
+def _codes_in(text: str) -> list[tuple[str, bool]]:
+    """10-digit codes in `text`, each with whether a label or a name next to it says so."""
+    folded = fold(text)
+    labelled = [m.group(1) for p in (_CODE_LABEL, _NAME_THEN_CODE) for m in p.finditer(folded)]
+    bare = [
+        m.group(1)
+        for m in _BARE_CODE.finditer(folded)
+        if m.group(1) not in labelled and not _PHONE_BEFORE.search(folded[: m.start()])
+    ]
+    return [(c, True) for c in labelled] + [(c, False) for c in bare]
+
+
+def institution_code(rows: list[Row]) -> Found | None:
+    """A printed 醫事機構代碼: labelled first, else a bare 10-digit number the register knows
+    (nearest the top: a pharmacy's stamp lower down prints its own code)."""
+    names = register().names
+    found: list[tuple[int, Found]] = []
+    for i, row in enumerate(rows):
+        for code, labelled in _codes_in(row.text):
+            if labelled or code in names:
+                rank = i + (0 if labelled else len(rows))
+                found.append((rank, Found(code, row, row.text)))
+    return min(found, key=lambda f: f[0])[1] if found else None

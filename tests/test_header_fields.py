@@ -1,0 +1,238 @@
+"""Header rules on hand-made OCR lines (no OCR model): invented institutions, names and dates,
+laid out the way real slips, drug bags and receipts print them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from rxlens.extract import header
+from rxlens.extract.header import Found
+from rxlens.layout.rows import Row, group_rows
+from rxlens.textnorm import to_traditional
+from tests.linefixtures import load, rows_from, stacked, text_line
+
+Rule = Callable[[list[Row]], Found | None]
+RULES: dict[str, Rule] = {
+    "clinic": header.clinic,
+    "institution_code": header.institution_code,
+    "doctor": header.doctor,
+    "visit_date": header.visit_date,
+    "days_supply": header.days_supply,
+}
+FIXTURES = ["hospital_refill", "dispensing_slip", "drug_bag", "pharmacy_receipt"]
+
+
+def _value(found: Found | None) -> str | int | None:
+    return found.value if found else None
+
+
+@pytest.mark.parametrize("name", FIXTURES)
+@pytest.mark.parametrize("field", list(RULES))
+def test_fixture_field(name: str, field: str) -> None:
+    assert _value(RULES[field](rows_from(name))) == load(name)["expect"][field]
+
+
+@pytest.mark.parametrize("name", FIXTURES)
+def test_fixture_refill(name: str) -> None:
+    found = header.refill(rows_from(name))
+    expected: dict[str, Any] | None = load(name)["expect"]["refill"]
+    assert (found[0].model_dump() if found else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        pytest.param(["病患姓名：王小明 松濤診所"], "松濤診所", id="patient-name-before-clinic-not-glued"),
+        pytest.param(["病患姓名：王小明 康寧診所"], "康寧診所", id="registered-clinic-after-patient-name"),
+        pytest.param(["門診藥袋 松濤診所"], "松濤診所", id="form-title-before-clinic"),
+        pytest.param(["霧峰仁心醫院慢性病連續處方箋"], "霧峰仁心醫院", id="title-glued-after-name"),
+        pytest.param(
+            ["全民健康保險門診交付調劑處方箋綠川診所"], "綠川診所", id="dispensing-title-glued-before"
+        ),
+        pytest.param(["高雄榮總 慢性病連續處方箋(交病患)"], "高雄榮總", id="short-form-rongzong"),
+        pytest.param(["臺東松濤診所"], "臺東松濤診所", id="tai-stays-as-printed"),
+        pytest.param(["北辰醫院"], "北辰醫院", id="unregistered-name-not-forced-onto-near-register-name"),
+        pytest.param(["輔英科枝大學附設醫院"], "輔英科技大學附設醫院", id="ocr-slip-corrected-by-register"),
+        pytest.param(["輔英科技大學附設醫阮"], "輔英科技大學附設醫院", id="misread-ending-found-in-register"),
+        pytest.param(["青 嵐 家 醫 診 所"], "青嵐家醫診所", id="letter-spaced-name"),
+        pytest.param(
+            ["第1頁,共2頁", "慢性病連續處方箋", "批價序號:0123", "處方醫院核章", "晴川耳鼻喉科診所"],
+            "晴川耳鼻喉科診所",
+            id="name-below-titles-and-labels",
+        ),
+        pytest.param(
+            ["星野內科診所", "藥品名稱", "Panadol 500mg", "杏和藥局 調劑章"],
+            "星野內科診所",
+            id="issuer-over-pharmacy-stamp",
+        ),
+        pytest.param(
+            ["處方箋", "綠川診所 地址：臺中市西屯區福科路5號", "松濤診所"],
+            "松濤診所",
+            id="address-footer-scores-less",
+        ),
+        pytest.param(
+            ["醫事機構代碼：1343030018", "就醫日期：114/07/21"], "輔英科技大學附設醫院", id="code-only"
+        ),
+        pytest.param(["處方醫院核章", "醫院代號", "可至健保特約藥局調劑"], None, id="labels-are-not-names"),
+    ],
+)
+def test_clinic(rows: list[str], expected: str | None) -> None:
+    assert _value(header.clinic(stacked(*rows))) == expected
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        pytest.param(["醫院代號:1343030018"], "1343030018", id="labelled"),
+        pytest.param(["醫事機構代碼 1502110064"], "1502110064", id="labelled-with-space"),
+        pytest.param(["醫院服務機構:松濤診所(3599990017)"], "3599990017", id="after-name-in-brackets"),
+        pytest.param([["星野內科診所", "1343030018"]], "1343030018", id="bare-registered-number"),
+        pytest.param(["收據號碼 1234567890"], None, id="bare-unregistered-number"),
+        pytest.param(["電話：1502110064"], None, id="phone-number-is-not-a-code"),
+    ],
+)
+def test_institution_code(rows: list[str | list[str]], expected: str | None) -> None:
+    assert _value(header.institution_code(stacked(*rows))) == expected
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        pytest.param(["醫師:周品睿處"], "周品睿", id="next-label-character-glued"),
+        pytest.param(["醫師簽章 林子涵"], "林子涵", id="after-signature-label"),
+        pytest.param(["主治醫師：吳承恩"], "吳承恩", id="attending"),
+        pytest.param(["醫師 陳柏宇 (章)"], "陳柏宇", id="stamp-mark-after"),
+        pytest.param(["醫師：歐陽志明"], "歐陽志明", id="compound-surname"),
+        pytest.param(["醫師:黃立群科別:內科"], "黃立群", id="department-label-glued"),
+        pytest.param([["醫師：", "蔡宛臻"]], "蔡宛臻", id="name-in-next-cell"),
+        pytest.param(["藥師：李文華"], None, id="pharmacist-only"),
+        pytest.param(["藥師：李文華", "醫師：吳承恩"], "吳承恩", id="pharmacist-before-doctor"),
+        pytest.param(["醫師簽章 處方醫院核章"], None, id="label-followed-by-label"),
+    ],
+)
+def test_doctor(rows: list[str | list[str]], expected: str | None) -> None:
+    assert _value(header.doctor(stacked(*rows))) == expected
+
+
+def _signature_box(label: str, name_x: float) -> list[Row]:
+    return group_rows(
+        [
+            text_line(label, [60, 600, 200, 640]),
+            text_line("簽章:", [55, 650, 120, 680]),
+            text_line("林子涵", [name_x, 690, name_x + 72, 722]),
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("label", "name_x", "expected"),
+    [
+        pytest.param("醫師簽章", 60, "林子涵", id="name-under-label"),
+        pytest.param("處方醫師簽章", 60, "林子涵", id="name-under-prescriber-label"),
+        pytest.param("醫師簽章", 900, None, id="name-elsewhere-on-the-row"),
+        pytest.param("如有疑問請洽醫師", 60, None, id="sentence-mentioning-doctor"),
+    ],
+)
+def test_doctor_under_label(label: str, name_x: float, expected: str | None) -> None:
+    assert _value(header.doctor(_signature_box(label, name_x))) == expected
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        pytest.param(["就醫日期:114/09/02"], "2025-09-02", id="roc-slashes"),
+        pytest.param(["就醫日期： 114年07月21日就醫序號：0012"], "2025-07-21", id="roc-year-month-day"),
+        pytest.param(["調劑日期 20251105"], "2025-11-05", id="eight-digits-labelled"),
+        pytest.param(["收據號碼 20251105"], None, id="eight-digits-unlabelled"),
+        pytest.param(["開立日期：2025-04-16"], "2025-04-16", id="western-dashes"),
+        pytest.param(["出生日期: 60/02/03", "就診日期: 114/10/01"], "2025-10-01", id="birth-date-skipped"),
+        pytest.param(
+            ["有效期限 114/11/30", "第2次領藥 114/10/20~114/10/29", "114/09/30"],
+            "2025-09-30",
+            id="validity-and-window-skipped",
+        ),
+        pytest.param(
+            ["2025/10/04 09:12", "就醫日期 114/10/01"], "2025-10-01", id="labelled-beats-print-time"
+        ),
+        pytest.param(["調劑日期 2025-11-05 就醫日期 114/10/08"], "2025-10-08", id="visit-beats-dispensing"),
+        pytest.param(["有效期限：114/12/31"], None, id="only-validity"),
+    ],
+)
+def test_visit_date(rows: list[str], expected: str | None) -> None:
+    assert _value(header.visit_date(stacked(*rows))) == expected
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        pytest.param(["給藥日份：30"], 30, id="gei-yao-ri-fen"),
+        pytest.param(["單次給藥日份：28日，尚可調劑<2>次"], 28, id="single-fill-supply"),
+        pytest.param(["天數: 7"], 7, id="tian-shu"),
+        pytest.param(["本單發藥 3 日"], 3, id="this-bag"),
+        pytest.param(["日數 14天"], 14, id="ri-shu"),
+        pytest.param(["本處方箋有效期間為【84】天，逾期無效"], None, id="validity-is-not-supply"),
+        pytest.param(["1 TAB QD PO 28 days", "1 TAB HS PO 28days"], 28, id="every-line-prints-the-same"),
+        pytest.param(["1 TAB QD PO 28 days", "1 TAB HS PO 14days"], None, id="lines-disagree"),
+    ],
+)
+def test_days_supply(rows: list[str], expected: int | None) -> None:
+    assert _value(header.days_supply(stacked(*rows))) == expected
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        pytest.param(["本處方箋可調劑2次"], (2, None, []), id="fills-allowed"),
+        pytest.param(["單次給藥日份：28日，尚可調劑<2>次"], (3, None, []), id="fills-left-after-this-one"),
+        pytest.param(["第3次調劑", "慢箋可調劑 3 次"], (3, 3, []), id="this-fill"),
+        pytest.param(["第二次調劑"], (None, 2, []), id="this-fill-chinese-numeral"),
+        pytest.param(
+            ["就醫日期 114/04/20", "第二次領藥 114/05/01~114/05/10"],
+            (None, None, [(2, "2025-05-01", "2025-05-10")]),
+            id="dated-fill-label-is-a-window",
+        ),
+        pytest.param(
+            ["第2次建議領藥期間 114/06/01~114/06/07"],
+            (None, None, [(2, "2025-06-01", "2025-06-07")]),
+            id="suggested-window",
+        ),
+        pytest.param(
+            ["第3次調劑", "建議領藥期間 2025-06-01 ~ 2025-06-11"],
+            (None, 3, [(3, "2025-06-01", "2025-06-11")]),
+            id="unnumbered-window-is-this-fill",
+        ),
+        pytest.param(
+            ["就醫日期:114/12/10", ["第二次領藥"], ["01月05日至01月14日"]],
+            (None, None, [(2, "2026-01-05", "2026-01-14")]),
+            id="window-without-year-after-new-year",
+        ),
+        pytest.param(["在本院第2,3次領藥免收費用"], None, id="sentence-is-not-a-refill"),
+        pytest.param(["就醫日期:114/09/02", "給藥日份：28"], None, id="not-a-refill-slip"),
+    ],
+)
+def test_refill(rows: list[str | list[str]], expected: tuple[Any, ...] | None) -> None:
+    found = header.refill(stacked(*rows))
+    got = found[0] if found else None
+    if expected is None:
+        assert got is None
+        return
+    assert got is not None
+    windows = [(w.fill, w.start, w.end) for w in got.windows]
+    assert (got.fills_allowed, got.this_fill, windows) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("臺北市立聯合醫院", "臺北市立聯合醫院", id="tai-stays"),
+        pytest.param("台中榮總", "台中榮總", id="tai-short-stays"),
+        pytest.param("法莫替丁锭", "法莫替丁錠", id="simplified-only-converted"),
+        pytest.param("医师:王小明", "醫師:王小明", id="simplified-label-converted"),
+        pytest.param("歴史綫", "歷史線", id="variant-forms"),
+    ],
+)
+def test_to_traditional(text: str, expected: str) -> None:
+    assert to_traditional(text) == expected
