@@ -158,7 +158,7 @@ _RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Piece | None]]] = 
     (re.compile(r"(?:依|遵|按)照?\s*醫(?:師|生)?\s*(?:指示|囑咐|囑)(?:使用|服用)?"), _fixed("ASORDER")),
     (re.compile(r"(?:立即|立刻|馬上)(?:服用|使用)"), _fixed("STAT")),
     (re.compile(r"單次(?:服用|使用|給藥)"), _fixed("ONCE")),
-    (re.compile(rf"(?:飯|餐)\s*(前|後){_MINUTES}"), _timing("MEAL")),
+    (re.compile(rf"(?:飯|餐)\s*(前|後){_MINUTES}(?:服用|使用)?"), _timing("MEAL")),
     (re.compile(r"空腹(?:時)?"), _timing("AC")),
     (re.compile(r"隨餐|餐中|與餐同服|與食物同服|用餐時|進食時"), _timing("CC")),
     (re.compile(rf"睡前{_MINUTES}(?:服用|使用)?"), _timing("HS", alone="HS")),
