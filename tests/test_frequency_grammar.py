@@ -104,7 +104,7 @@ TABLE = [
     _row("Q4-6H", "Q4-6H", None, id="hour-range"),
     # printed codes that cannot be confirmed: kept as printed
     _row("QIO", "QIO", None, known=False, id="QIO-unknown"),
-    _row("HSO", "HSO", None, known=False, id="HSO-unknown"),
+    _row("HSO", "HSO", None, timing="HS", known=False, id="HSO-unknown"),
     _row("QDX", "QDX", None, known=False, id="QDX-unknown"),
     _row("qhs", "QHS", None, known=False, id="QHS-unknown"),
     _row("Q0H", "Q0H", None, known=False, id="Q0H-unknown"),
@@ -252,7 +252,7 @@ def test_parse_rejects_what_is_not_one_frequency(text: str) -> None:
         pytest.param("每次１錠 ＴＩＤ ＰＣ 共７天", "ＴＩＤ ＰＣ", "TID", "PC", id="full-width-span"),
         pytest.param("ACETAMINOPHEN 500MG 1 TAB Q4HPRN", "Q4HPRN", "Q4H", None, id="after-drug-name"),
         pytest.param("眼藥水 每次1滴 QIO 雙眼", "QIO", "QIO", None, id="unknown-token"),
-        pytest.param("HSO (OU)", "HSO", "HSO", None, id="unknown-hso"),
+        pytest.param("HSO (OU)", "HSO", "HSO", "HS", id="unknown-hso"),
         pytest.param("1#BIDAC*14", "BIDAC", "BID", "AC", id="stars-and-hash"),
         pytest.param(
             "焦慮不適時服用 每日不超過3次", "焦慮不適時服用 每日不超過3次", "PRN", None, id="prn-with-max"
