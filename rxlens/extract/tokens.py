@@ -10,13 +10,13 @@ layout puts them.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
 from rxlens.catalog.normalize import STRENGTH_RE
 from rxlens.layout.rows import Row
 from rxlens.ocr.base import TextLine
+from rxlens.textnorm import fold
 from rxlens.vocab import frequency as grammar
 
 Kind = Literal[
@@ -60,10 +60,6 @@ class Token:
     label: str = ""  # the word before an amount (每次, 共 …)
     unit: str = ""  # an amount's unit (TAB, 顆 …)
     frequency: grammar.Frequency | None = None
-
-
-def fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).upper()
 
 
 def zh_number(text: str) -> float | None:

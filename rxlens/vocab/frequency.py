@@ -165,7 +165,7 @@ def _unknown(folded: str) -> list[Piece]:
     # An unconfirmed code that opens with HS (`HSO` on an eye ointment) still says bedtime;
     # how often stays unknown and the code is kept as printed.
     return [
-        Piece(m.start(), m.end(), m[0], m[0], "HS" if m[0].startswith("HS") else None, alone=m[0], known=False)
+        Piece(m.start(), m.end(), m[0], m[0], "HS" if m[0][:2] == "HS" else None, alone=m[0], known=False)
         for m in _UNKNOWN.finditer(folded)
         if m[0] not in _NOT_CODES
     ]
