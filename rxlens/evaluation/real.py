@@ -5,7 +5,8 @@ Layout: `FOLDER/images/NAME.{jpg,png}` and `FOLDER/truth/NAME.json` in the reald
 dose_per_time, frequency_code, timing, total_quantity}`; `null` = not legible, not scored).
 A drug counts as found when its brand word, its printed generic or its Chinese name appears in
 a medication the reader returns (the README's rule); `matched` also asks that the catalog
-product the reader chose carries that name, so a drug kept as printed is found but not matched.
+product the reader chose carries that name, so a drug kept as printed is found but not matched;
+`no_wrong_drug` fails when a found drug was matched to a product that does not carry its name.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from rxlens.result import AnalysisResult, Medication
 from rxlens.services import Services
 from rxlens.vocab import frequency as grammar
 
-FIELDS = ["drug_found", "drug_matched", "dose", "frequency", "frequency_canonical", "timing", "total", "days"]
+FIELDS = ["drug_found", "drug_matched", "no_wrong_drug", "dose", "frequency", "frequency_canonical", "timing", "total", "days"]
 HEADER = ["visit_date", "clinic", "doctor", "days_supply"]
 _FORM_WORDS = {"TABLETS", "TABLET", "TAB", "TABS", "FC", "F", "C", "FILM", "COATED", "CAPSULES", "CAP"}
 
@@ -139,6 +140,9 @@ def score(report: RealReport, image: str, truth: RealTruth, record: AnalysisResu
         report.add(image, "drug_matched", _pair(tm, left, matched_only=True) is not None, label, got)
         if med is None:
             continue
+        # Found by its printed name but matched to a product that does not carry it: a wrong drug.
+        wrong = med.matched_drug_id is not None and _pair(tm, [med], matched_only=True) is None
+        report.add(image, "no_wrong_drug", not wrong, label, f"{med.matched_drug_id} {med.drug_name_en}")
         left.remove(med)
         score_medication(report, image, tm, med)
         if truth.days_supply is not None:
