@@ -28,7 +28,17 @@ from rxlens.result import AnalysisResult, Medication
 from rxlens.services import Services
 from rxlens.vocab import frequency as grammar
 
-FIELDS = ["drug_found", "drug_matched", "no_wrong_drug", "dose", "frequency", "frequency_canonical", "timing", "total", "days"]
+FIELDS = [
+    "drug_found",
+    "drug_matched",
+    "no_wrong_drug",
+    "dose",
+    "frequency",
+    "frequency_canonical",
+    "timing",
+    "total",
+    "days",
+]
 HEADER = ["visit_date", "clinic", "doctor", "days_supply"]
 _FORM_WORDS = {"TABLETS", "TABLET", "TAB", "TABS", "FC", "F", "C", "FILM", "COATED", "CAPSULES", "CAP"}
 
