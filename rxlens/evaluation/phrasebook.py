@@ -48,6 +48,15 @@ ZH_FREQ = {
     "Q12H": ["每12小時一次"],
     "Q6H": ["每6小時一次"],
 }
+# The NHI list's own wording (meaning_zh), which hospital bags print beside the code.
+NHI_ZH = {
+    "QD": "每日一次", "QDAM": "每日一次上午使用", "QDPM": "每日一次下午使用", "QDHS": "每日一次睡前使用",
+    "QN": "每晚使用一次", "BID": "每日二次", "QAM&HS": "上午使用一次且睡前一次", "TID": "每日三次",
+    "BID&HS": "每日二次且睡前一次", "QID": "每日四次", "HS": "睡前一次", "TID&HS": "每日三次且睡前一次",
+    "QOD": "隔日使用一次", "QW": "每週一次", "BIW": "每週二次", "TIW": "每週三次", "STAT": "立刻使用",
+    "ASORDER": "依照醫師指示使用", "PRN": "需要時使用", "Q8H": "每8小時使用一次", "Q12H": "每12小時使用一次",
+    "Q6H": "每6小時使用一次", "Q3D": "每3日一次", "QD&HS": "早上及睡前各一次",
+}  # fmt: skip
 ZH_TIMING = {"PC": ["飯後", "餐後", "飯後服用"], "AC": ["飯前", "餐前", "飯前30分鐘", "飯前半小時"]}
 # Wordings that fuse frequency and timing: (printed, code, timing)
 ZH_FUSED = [
@@ -62,6 +71,12 @@ EYE = [
     ("QID OD", "QID", None, 1), ("HS OU", "HS", "HS", 1.5), ("HS", "HS", "HS", 1),
     ("Q2H OU", "Q2H", None, 0.5),
     ("QIO", "QIO", None, 2), ("HSO", "HSO", None, 1.5), ("QAO", "QAO", None, 0.5), ("PRN", "PRN", None, 0.5),
+]  # fmt: skip
+
+
+TOPICAL = [
+    ("BID", "BID", 4), ("TID", "TID", 2), ("QD", "QD", 2), ("BID 外用", "BID", 2), ("TID EXT", "TID", 1),
+    ("HS", "HS", 1), ("QID", "QID", 0.5), ("PRN", "PRN", 1), ("需要時外用", "PRN", 0.5),
 ]  # fmt: skip
 
 
@@ -118,10 +133,11 @@ def chinese(rng: random.Random) -> Usage:
 
 def mixed(rng: random.Random) -> Usage:
     """A hospital bag: the code, then its Chinese meaning (TIDPC 一日三次 飯後)."""
-    u = nhi(rng)
-    if u.code not in ZH_FREQ:
+    u = hospital(rng)
+    options = ZH_FREQ.get(u.code, []) + ([NHI_ZH[u.code]] if u.code in NHI_ZH else [])
+    if not options:
         return u
-    words = rng.choice(ZH_FREQ[u.code])
+    words = rng.choice(options)
     meal = rng.choice(ZH_TIMING[u.timing]) if u.timing in ZH_TIMING else ""
     return usage(f"{u.printed} {words}{meal}".strip(), u.code, u.timing, u.prn)
 
@@ -136,7 +152,14 @@ def receipt(rng: random.Random) -> Usage:
     return nhi(rng) if rng.random() < 0.5 else chinese(rng)
 
 
+def topical(rng: random.Random) -> Usage:
+    """Skin creams and ointments: a plain code, sometimes marked 外用 / EXT."""
+    printed, code, _ = rng.choices(TOPICAL, weights=[w for *_, w in TOPICAL])[0]
+    return usage(printed, code, prn=code == "PRN")
+
+
 STYLES = {
+    "topical": topical,
     "receipt": receipt,
     "nhi": nhi,
     "hospital": hospital,

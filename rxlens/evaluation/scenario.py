@@ -42,6 +42,10 @@ def _is_eye(p: Product) -> bool:
     return p.dosage_form in EYE_FORMS or any(w in text for w in EYE_WORDS)
 
 
+def _for_eyes(p: Product) -> bool:
+    return "眼" in p.name_zh or any(w in p.name_en.upper() for w in ("EYE", "OPHTHALMIC", "OPHTH"))
+
+
 def _is_oral(p: Product) -> bool:
     text = f"{p.name_zh} {p.name_en.upper()} {p.dosage_form}"
     solid = any(w in text for w in ("錠", "膠囊", "TAB", "CAP"))
@@ -68,7 +72,8 @@ class ScenarioMaker:
 
     def medication(self, rng: random.Random, spec: Spec, days: int, unit: str) -> TruthMedication:
         p = self._product(rng, spec)
-        u = phrasebook.STYLES[spec.style](rng)
+        style = "topical" if spec.eye and not _for_eyes(p) else spec.style
+        u = phrasebook.STYLES[style](rng)
         dose = 1.0 if spec.eye else rng.choices([d for d, _ in DOSES], weights=[w for _, w in DOSES])[0]
         en = naming.english(p, rng.choice(spec.en_styles), rng) if spec.names != "zh" else ""
         zh = naming.chinese(p, rng) if spec.names != "en" else ""
