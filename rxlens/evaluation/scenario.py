@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from dataclasses import dataclass, field
 
 from rxlens.catalog.records import Product
@@ -12,7 +13,7 @@ from rxlens.evaluation.codes import Usage, doses
 from rxlens.evaluation.truth import Truth, TruthMedication
 
 EYE_FORMS = {"眼用液劑", "眼耳鼻用軟膏", "外用軟膏劑", "外用液劑"}
-EYE_WORDS = ("EYE", "OPHTHALMIC", "OINT", "CREAM", "GEL", "眼", "軟膏", "乳膏")
+EYE_WORDS = re.compile(r"\b(EYE|OPHTHALMIC|OINTMENT|CREAM|GEL)\b|眼藥|點眼|眼用|軟膏|乳膏")
 ORAL_FORMS = {"一般錠劑膠囊劑", "緩釋錠劑膠囊劑", "腸溶製劑", ""}
 DAYS = [(28, 8), (30, 3), (7, 6), (14, 4), (3, 3), (5, 2), (56, 1), (84, 1)]
 SHORT_DAYS = [3, 5, 7, 14]
@@ -38,8 +39,11 @@ class Spec:
 
 
 def _is_eye(p: Product) -> bool:
-    text = f"{p.name_zh} {p.name_en.upper()}"
-    return p.dosage_form in EYE_FORMS or any(w in text for w in EYE_WORDS)
+    """Eye drops, eye ointments and skin ointments or creams (by form; by name when no form)."""
+    if p.dosage_form:
+        return p.dosage_form in EYE_FORMS
+    solid = any(w in p.name_zh for w in ("錠", "膠囊")) or re.search(r"\b(TAB|CAP)", p.name_en.upper())
+    return not solid and bool(EYE_WORDS.search(f"{p.name_zh} {p.name_en.upper()}"))
 
 
 def _for_eyes(p: Product) -> bool:
