@@ -112,7 +112,8 @@ def chinese(rng: random.Random) -> Usage:
     """Clinic and pharmacy wording: 一日三次 飯後, 三餐飯後, 每週一三五, 需要時服用 …"""
     roll = rng.random()
     if roll < 0.12:
-        text = rng.choice(ZH_PRN) + rng.choice(ZH_PRN_LIMIT)
+        dose = "{dose}" if rng.random() < 0.5 else ""  # 焦慮不適時服用2顆: the scenario fills the dose in
+        text = rng.choice(ZH_PRN) + dose + rng.choice(ZH_PRN_LIMIT)
         return usage(text, "PRN", prn=True)
     if roll < 0.35:
         text, code, timing = rng.choice(ZH_FUSED)

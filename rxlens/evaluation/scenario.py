@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import random
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rxlens.catalog.records import Product
 from rxlens.evaluation import identity, naming, phrasebook
@@ -79,6 +79,8 @@ class ScenarioMaker:
         style = "topical" if spec.eye and not _for_eyes(p) else spec.style
         u = phrasebook.STYLES[style](rng)
         dose = 1.0 if spec.eye else rng.choices([d for d, _ in DOSES], weights=[w for _, w in DOSES])[0]
+        unit = _unit_for(p, unit)
+        u = replace(u, printed=u.printed.replace("{dose}", f"{dose:g}{unit}"))
         en = naming.english(p, rng.choice(spec.en_styles), rng) if spec.names != "zh" else ""
         zh = naming.chinese(p, rng) if spec.names != "en" else ""
         return TruthMedication(
@@ -89,7 +91,7 @@ class ScenarioMaker:
             strength_mg=naming.single_mg(p),
             nhi_code=p.nhi_codes[0] if p.nhi_codes else None,
             dose=dose,
-            dose_unit=_unit_for(p, unit),
+            dose_unit=unit,
             frequency_printed=u.printed,
             frequency_code=u.code,
             timing_code=u.timing,

@@ -37,9 +37,8 @@ WARNINGS = [
 def usage_line(m: TruthMedication, rng: random.Random) -> str:
     """一日三次 飯後 每次1顆 / 每次1顆 一日三次 / 焦慮不適時服用2顆 (a PRN wording carries the dose)."""
     dose = f"{dose_text(m.dose, rng)}{m.dose_unit}"
-    if m.prn and "服用" in m.frequency_printed and rng.random() < 0.6:
-        head, _, tail = m.frequency_printed.partition("，")
-        return f"{head}{dose}" + (f"，{tail}" if tail else "")
+    if m.prn and f"{m.dose:g}{m.dose_unit}" in m.frequency_printed:
+        return m.frequency_printed
     return rng.choice([f"{m.frequency_printed}  每次{dose}", f"每次{dose}  {m.frequency_printed}"])
 
 
