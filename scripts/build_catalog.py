@@ -21,9 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from rxlens.catalog.claims import apply_claims, by_licence, nhi_only_product, read_claims
+from rxlens.catalog.index import MatchIndex
 from rxlens.catalog.licences import licence_key, nhi_licence_key
 from rxlens.catalog.normalize import normalize
 from rxlens.catalog.records import Ingredient, Product, Synonym
+from rxlens.config import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "rxlens" / "data" / "catalog.json.gz"
@@ -242,9 +244,31 @@ def build(raw: Path) -> dict[str, Any]:
     return {"version": f"bundled-{digest}", "sources": sorted(p.name for p in raw.iterdir()), **body}
 
 
+def realdev_coverage(raw: Path, data: dict[str, Any]) -> None:
+    """How many drugs printed on the real dev slips the new catalog accepts a match for.
+
+    The slips' truth files are read where they lie (../realdev next to the raw data); nothing
+    from them is copied into the package.
+    """
+    truths = sorted((raw.parent.parent / "realdev" / "truth").glob("*.json"))
+    if not truths:
+        return
+    products = [Product.model_validate(p) for p in data["products"]]
+    synonyms = [Synonym(text=t, ingredient=i) for t, i in data["synonyms"]]
+    index = MatchIndex(products, synonyms, data["version"], Settings().catalog.match_threshold)
+    found = total = 0
+    for path in truths:
+        for med in json.loads(path.read_text(encoding="utf-8"))["medications"]:
+            names = [n for n in (med.get("name_en"), med.get("name_zh")) if n]
+            total += 1
+            found += any((top := index.match(n, 1)) and top[0].accepted for n in names)
+    print(f"real dev slips: {found}/{total} printed drugs have an accepted catalog match")
+
+
 def main() -> None:
     raw = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "data" / "drugs"
     data = build(raw)
+    realdev_coverage(raw, data)
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
     OUT.write_bytes(gzip.compress(payload, compresslevel=9, mtime=0))
     print(f"wrote {OUT.relative_to(ROOT)} ({OUT.stat().st_size / 1e6:.2f} MB)")

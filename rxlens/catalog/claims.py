@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rxlens.catalog.grouping import parse_grouping
+from rxlens.catalog.keys import canonical
 from rxlens.catalog.licences import nhi_licence_key
-from rxlens.catalog.records import Product
+from rxlens.catalog.records import Ingredient, Product
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,14 +56,25 @@ def by_licence(claims: dict[str, Claim]) -> tuple[dict[tuple[str, str], list[Cla
     return grouped, loose
 
 
+def with_strengths(listed: list[Ingredient], grouped: list[Ingredient]) -> list[Ingredient]:
+    """The licence's ingredient list, each with the NHI grouping's strength where it names it.
+
+    Licence data lists every ingredient without amounts; an NHI grouping carries amounts but may
+    drop an optional part of a combination (`0-12.5MG`), so it only fills in, never replaces.
+    """
+    if not listed:
+        return grouped
+    if any(i.strength for i in listed):
+        return listed
+    amounts = {canonical(i.name): i for i in grouped if i.strength}
+    return [amounts.get(canonical(i.name), i) for i in listed]
+
+
 def apply_claims(product: Product, claims: list[Claim]) -> None:
-    """Codes, volume, and — where the licence gave none with strengths — NHI's ingredients."""
+    """Codes, volume, and ingredient strengths from the most claimed code's NHI grouping."""
     claims = sorted(claims, key=lambda c: (-c.volume, c.code))
     ingredients, form = parse_grouping(claims[0].grouping)
-    has_strength = any(i.strength for i in product.ingredients)
-    # Licence data lists ingredients without amounts; NHI's grouping carries the strength.
-    if not product.ingredients or (not has_strength and any(i.strength for i in ingredients)):
-        product.ingredients = ingredients
+    product.ingredients = with_strengths(product.ingredients, ingredients)
     product.dosage_form = product.dosage_form or form
     product.nhi_codes = [c.code for c in claims]
     product.volume = sum(c.volume for c in claims)
