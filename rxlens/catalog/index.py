@@ -1,7 +1,8 @@
 """In-memory match index, built once per catalog version.
 
 normalise → exact key lookup → n-gram candidates (idf-weighted counts, numpy) → rapidfuzz rescoring
-against MATCH threshold → strength- and prescribing-volume-aware ranking. No per-drug rules.
+against MATCH threshold → acceptance only when the evidence agrees (catalog.evidence) → strength-
+and prescribing-volume-aware ranking. No per-drug rules. Printed NHI codes are looked up apart.
 """
 
 from __future__ import annotations
@@ -9,19 +10,22 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from rxlens.catalog.codes import CodeTable
+from rxlens.catalog.evidence import Ingredients, form_class, maker_marks, names_agree
 from rxlens.catalog.keys import (
     effective_length,
     grams,
     product_keys,
     query_strengths,
 )
-from rxlens.catalog.normalize import Normalized, has_cjk, normalize
+from rxlens.catalog.normalize import CJK_RE, Normalized, has_cjk, normalize
 from rxlens.catalog.records import Product, Synonym
 
 # How many keys the n-gram stage hands to rapidfuzz.
@@ -60,7 +64,15 @@ class _Hit:
     score: float
     key: _Key
     segment: str
-    strength_match: bool = False
+    query: Normalized  # the segment, normalised
+
+    def agrees(self, threshold: float, product: int, single: bool) -> bool:
+        """Close enough, and an ingredient name stands only for a product of that one ingredient
+        (ONGLYZA must not become saxagliptin + metformin)."""
+        named = names_agree(self.query.key, self.key.text) or names_agree(self.query.glued, self.key.text)
+        if self.score < threshold or not named:
+            return False
+        return single or _KIND_RANK[self.key.kinds[product]] == _KIND_RANK["name_en"]
 
 
 class MatchIndex:
@@ -73,6 +85,8 @@ class MatchIndex:
         self._by_text: dict[str, int] = {}
         self._build_keys(synonyms)
         self._build_grams()
+        self._codes = CodeTable([p.nhi_codes for p in products])
+        self._ingredients = Ingredients(products, synonyms)
 
     # --- building ---------------------------------------------------------------------------
     def _add(self, text: str, kind: str, product: int) -> None:
@@ -101,8 +115,9 @@ class MatchIndex:
             for i in targets:
                 self._add(text, "synonym", i)
         volume = [p.volume for p in self.products]
-        for entry in self._keys:  # most prescribed first, so long lists can be cut without loss
-            entry.products = sorted(entry.kinds, key=lambda i: -volume[i])
+        # A product this key names first, then the most prescribed, so long lists can be cut.
+        for entry in self._keys:
+            entry.products = sorted(entry.kinds, key=lambda i: (-_KIND_RANK[entry.kinds[i]], -volume[i]))
 
     def _build_grams(self) -> None:
         postings: dict[str, list[int]] = defaultdict(list)
@@ -114,17 +129,25 @@ class MatchIndex:
         self._idf = {g: math.log(1 + n / len(ids)) for g, ids in postings.items()}
 
     # --- matching ---------------------------------------------------------------------------
-    def _shortlist(self, key: str) -> list[int]:
+    def _shortlist(self, key: str, exclude: Collection[str]) -> list[int]:
         present = [g for g in grams(key) if g in self._postings]
         if not present:
             return []
         ids = np.concatenate([self._postings[g] for g in present])
         weights = np.concatenate([np.full(len(self._postings[g]), self._idf[g]) for g in present])
         scores = np.bincount(ids, weights=weights, minlength=len(self._keys))
-        top = min(SHORTLIST, int(np.count_nonzero(scores)))
+        # Room for keys that name only excluded products, so exclusion leaves a full shortlist.
+        want = SHORTLIST * 2 if exclude else SHORTLIST
+        top = min(want, int(np.count_nonzero(scores)))
         if not top:
             return []
-        return [int(i) for i in np.argpartition(-scores, top - 1)[:top]]
+        slots = np.argpartition(-scores, top - 1)[:top]
+        slots = slots[np.argsort(-scores[slots], kind="stable")]
+        kept = [int(s) for s in slots if not exclude or self._live(self._keys[int(s)], exclude)]
+        return kept[:SHORTLIST]
+
+    def _live(self, key: _Key, exclude: Collection[str]) -> bool:
+        return any(self.products[i].id not in exclude for i in key.products)
 
     @staticmethod
     def _similarity(query: str, key: str) -> float:
@@ -137,15 +160,19 @@ class MatchIndex:
             score = max(score, fuzz.partial_ratio(short, long_) - PARTIAL_PENALTY)
         return float(score)
 
-    def _segment_hits(self, norm: Normalized, segment: str) -> list[_Hit]:
-        if len(norm.key) < 2:
-            return []
-        exact = self._by_text.get(norm.key)
-        if exact is not None:
-            return [_Hit(100.0, self._keys[exact], segment)]
+    def _segment_hits(self, norm: Normalized, segment: str, exclude: Collection[str]) -> list[_Hit]:
+        hits: list[_Hit] = []
+        for key in dict.fromkeys((norm.key, norm.glued)):
+            hits += self._key_hits(key, norm, segment, exclude) if len(key) >= 2 else []
+        return hits
+
+    def _key_hits(self, key: str, norm: Normalized, segment: str, exclude: Collection[str]) -> list[_Hit]:
+        exact = self._by_text.get(key)
+        if exact is not None and (not exclude or self._live(self._keys[exact], exclude)):
+            return [_Hit(100.0, self._keys[exact], segment, norm)]
         hits = [
-            _Hit(self._similarity(norm.key, self._keys[s].text), self._keys[s], segment)
-            for s in self._shortlist(norm.key)
+            _Hit(self._similarity(key, self._keys[s].text), self._keys[s], segment, norm)
+            for s in self._shortlist(key, exclude)
         ]
         return [h for h in hits if h.score >= self.threshold - 30]
 
@@ -154,30 +181,56 @@ class MatchIndex:
         whole = [text] if len(parts) > 1 else []
         return [p for p in parts if p] + whole
 
-    def match(self, text: str, limit: int = 5) -> list[Candidate]:
-        """Ranked candidates for one printed name (Chinese, English, or both on one line)."""
+    def match(self, text: str, limit: int = 5, exclude: Collection[str] = frozenset()) -> list[Candidate]:
+        """Ranked candidates for one printed name (Chinese, English, or both on one line).
+
+        `exclude`: product ids never to return, as if they were not in the catalog.
+        """
         whole = normalize(text)
         wanted = query_strengths(whole.strengths)
+        generics = self._ingredients.printed(whole.generics)
+        # Latin words only: Chinese brand names are full of form characters (鼻康速錠 is a tablet).
+        form = form_class(CJK_RE.sub(" ", text))
+        maker = maker_marks(text)
         per_product: dict[int, list[_Hit]] = defaultdict(list)
         for segment in self._segments(text):
-            for hit in self._segment_hits(normalize(segment), segment):
+            for hit in self._segment_hits(normalize(segment), segment, exclude):
                 for i in hit.key.products[:400]:
-                    per_product[i].append(hit)
+                    if not exclude or self.products[i].id not in exclude:
+                        per_product[i].append(hit)
         ranked = sorted(
-            (self._rank(i, hits, wanted) for i, hits in per_product.items()), key=lambda r: r[0], reverse=True
+            (self._rank(i, hits, wanted, generics, form, maker) for i, hits in per_product.items()),
+            key=lambda r: r[0],
+            reverse=True,
         )
         return [cand for _, cand in ranked[:limit]]
 
     def _rank(
-        self, i: int, hits: list[_Hit], wanted: frozenset[float]
+        self,
+        i: int,
+        hits: list[_Hit],
+        wanted: frozenset[float],
+        generics: frozenset[str],
+        form: frozenset[str],
+        maker: frozenset[str],
     ) -> tuple[tuple[float, ...], Candidate]:
-        best = max(hits, key=lambda h: h.score)
-        scripts = {has_cjk(h.segment) for h in hits if h.score >= self.threshold}
+        single = len(self._ingredients.of_product[i]) == 1
+        agreeing = [h for h in hits if h.agrees(self.threshold, i, single)]
+        best = max(agreeing or hits, key=lambda h: h.score)
+        generic_ok = self._ingredients.agree(i, generics)
+        form_ok = self._ingredients.same_form(i, form) and self._ingredients.same_maker(i, maker)
+        scripts = {has_cjk(h.segment) for h in agreeing}
         score = best.score + (AGREEMENT_BONUS if len(scripts) == 2 else 0.0)
         have = self._strengths[i]
         strength_ok = bool(wanted and have and wanted & have)
         if wanted and have and not strength_ok:
             score -= STRENGTH_MISMATCH_PENALTY
+        # The exact name in another strength or form is still that product (the strength is not
+        # invented: the evidence says it differs, and catalog forms are loosely worded); a name
+        # that is only close needs the strength, form and maker to agree as well.
+        exact = any(h.key.text in (h.query.key, h.query.glued) for h in agreeing)
+        context_fits = exact or (form_ok and (strength_ok or not (wanted and have)))
+        accepted = bool(agreeing) and generic_ok and context_fits
         # 5/160 mg prefers the 5/160 product to the 5/80 one that shares only the 5.
         overlap = len(wanted & have) / len(wanted) if wanted and have else 0.0
         product = self.products[i]
@@ -185,8 +238,47 @@ class MatchIndex:
         evidence = f"{kind} {best.key.text!r} ~ {best.segment!r} ({best.score:.0f})"
         if wanted and have:
             evidence += "; strength " + ("matches" if strength_ok else "differs")
+        if generics:
+            evidence += "; printed generic " + ("agrees" if generic_ok else "differs")
+        if not form_ok:
+            evidence += "; form or maker differs"
+        if not agreeing:
+            evidence += "; name differs"
         named = 1.0 if product.name_zh or product.name_en else 0.0
         exactness = _KIND_RANK[kind] - (len(product.ingredients) > 1)
-        order = (round(score, 1), overlap, exactness, named, math.log1p(product.volume))
+        order = (accepted, round(score, 1), overlap, exactness, named, math.log1p(product.volume))
         shown = round(min(score, 100.0), 1)  # the bonus orders candidates; scores stay in 0–100
-        return order, Candidate(product, shown, shown >= self.threshold, evidence, best.key.text, kind)
+        return order, Candidate(product, shown, accepted, evidence, best.key.text, kind)
+
+    # --- codes and alternatives ---------------------------------------------------------------
+    def by_code(self, text: str) -> Candidate | None:
+        """The product a printed NHI code (`BC25419100`) names; OCR letter/digit slips repaired."""
+        found = self._codes.find(text)
+        if found is None:
+            return None
+        i, code = found
+        product = self.products[i]
+        how = "exact" if code in product.nhi_codes else "characters 3-10 (second character differs)"
+        return Candidate(product, 100.0, True, f"nhi code {code} ({how})", code, "nhi_code")
+
+    def alternatives(
+        self, text: str, limit: int = 3, exclude: Collection[str] = frozenset()
+    ) -> list[Candidate]:
+        """Products with the printed generic's ingredients and strength — never the match itself.
+
+        Only a printed generic counts (in brackets, or a generic-only line): the ingredients of a
+        rejected look-alike are exactly what must not be offered.
+        """
+        norm = normalize(text)
+        printed = self._ingredients.printed(norm.generics) or self._ingredients.printed((norm.key,))
+        wanted = query_strengths(norm.strengths)
+        pool = [
+            i
+            for i in self._ingredients.holders.get(printed, [])
+            if self.products[i].id not in exclude and (not wanted or wanted <= self._strengths[i])
+        ]
+        pool.sort(key=lambda i: (not self.products[i].cancelled, self.products[i].volume), reverse=True)
+        label = " + ".join(sorted(printed))
+        strength = "/".join(f"{w:g}" for w in sorted(wanted))
+        evidence = f"same ingredients ({label})" + (f" and strength {strength} mg" if wanted else "")
+        return [Candidate(self.products[i], 0.0, False, evidence, label, "alternative") for i in pool[:limit]]

@@ -26,6 +26,14 @@ def ingredient_keys(name: str) -> frozenset[str]:
     return frozenset(k for k in keys if k)
 
 
+@lru_cache(maxsize=65536)
+def canonical(name: str) -> str:
+    """One key per ingredient: its name without salt words (ROSUVASTATIN CALCIUM → ROSUVASTATIN)."""
+    keys = ingredient_keys(name)
+    # VALPROIC ACID and VALPROATE SODIUM name one drug: the acid and its salts meet at -ATE.
+    return re.sub(r"ICACID$", "ATE", min(keys, key=lambda k: (len(k), k))) if keys else ""
+
+
 def product_keys(product: Product) -> tuple[list[tuple[str, str]], frozenset[float]]:
     """(key, kind) pairs for a product, and the milligram strengths its names or ingredients give."""
     zh, en = normalize(product.name_zh, ocr=False), normalize(product.name_en, ocr=False)

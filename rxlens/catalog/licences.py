@@ -1,9 +1,11 @@
 """TFDA licence numbers and NHI drug codes, and the rule that links them.
 
-An NHI code encodes the licence: `A` + 6 digits → 藥製 licence NNNNNN, `AC` + 5 digits → 0NNNNN;
-`B` → 藥輸, `N` → 內衛藥製, `V`/`Y` → rare-disease (罕藥) licences. The 衛署/衛部 prefixes share one
-number series, so the number and the kind letter identify a licence. scripts/build_catalog.py
-measures how often the rule agrees with the strengths printed in product names.
+An NHI code encodes the licence: for `A` (藥製) and `B` (藥輸) codes, characters 3–7 are the
+six-digit licence serial without its leading zero (`AC476561G0` → 047656, `A029828100` → 029828);
+the second character changes over time and says nothing about the licence. `N` → 內衛藥製 and
+`V`/`Y` → rare-disease (罕藥) licences carry the serial in characters 2–7. The 衛署/衛部 prefixes
+share one number series, so the number and the kind letter identify a licence.
+scripts/build_catalog.py measures how many codes resolve and how often the strengths agree.
 """
 
 from __future__ import annotations
@@ -36,8 +38,6 @@ def nhi_licence_key(code: str) -> tuple[str, str] | None:
     if len(code) < 7 or code[0] not in "ABNVY":
         return None
     letter = "V" if code[0] in "VY" else code[0]
-    if code[1:7].isdigit():
-        return letter, code[1:7]
-    if code[1] == "C" and code[2:7].isdigit():
-        return letter, "0" + code[2:7]
-    return None
+    if letter in "AB":
+        return (letter, "0" + code[2:7]) if code[2:7].isdigit() else None
+    return (letter, code[1:7]) if code[1:7].isdigit() else None

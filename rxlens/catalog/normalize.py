@@ -34,7 +34,7 @@ STRENGTH_RE = re.compile(
 )
 _BARE_NUMBER_RE = re.compile(rf"(?<![A-Z\d.]){_NUM}(?![A-Z\d.])")
 
-_MAKER_RE = re.compile(r'"[^"]{1,16}"|「[^」]{1,16}」|“[^”]{1,16}”')
+MAKER_RE = re.compile(r'"[^"]{1,16}"|「[^」]{1,16}」|“[^”]{1,16}”')
 _BRACKET_RE = re.compile(r"\([^()]*\)|\[[^\]]*\]")
 
 _ZH_FORMS = sorted(
@@ -88,17 +88,21 @@ _ZH_FORMS = sorted(
     key=len,
     reverse=True,
 )
-_EN_FORMS = r"""FILM[-\s]?COATED|SUGAR[-\s]?COATED|ENTERIC[-\s]?COATED|F\.?C\.?T\.?|F\.C\.?|S\.C\.|E\.C\.|
-    TABLETS?|TABS?|CAPLETS?|CAPSULES?|CAPS?|SCORED|GRANULES?|SYRUP|INJECTION|SOLUTION|ORAL|
-    SUSPENSION|CREAM|OINTMENT|DROPS|SPRAY|SUPPOSITOR(?:Y|IES)|SOFT|HARD|COATED|FOR"""
-# The same words glued to the end of a name when OCR loses the space ("SENNAPURTABLETS").
+_EN_FORMS = r"""FILM[-\s]?COATED|SUGAR[-\s]?COATED|ENTERIC[-\s]?COATED|F\.?C\.?T\.?|F\.C\.?|S\.C\.?|
+    E\.C\.?|ML|TABLETS?|TABS?|CAPLETS?|CAPSULES?|CAPS?|SCORED|GRANULES?|SYRUP|INJECTION|SOLUTION|
+    ORAL|SUSPENSION|CREAM|OINTMENT|OINT|DROPS|POWDER|TROCHES?|LOZENGES?|LOTIONS?|EYE|OPHTHALMIC|
+    SPRAY|SUPPOSITOR(?:Y|IES)|SOFT|HARD|COATED|FOR|FC|PTP"""
+# The same words glued to a name when OCR loses the space ("SENNAPURTABLETS", "DESCOVYFILM").
 _EN_FORM_SUFFIX_RE = re.compile(
-    r"(?<=[A-Z]{3})(?:FILMCOATED|TABLETS?|CAPSULES?|CAPLETS?|GRANULES?|SYRUP|INJECTION)$"
+    r"(?<=[A-Z]{3})(?:FILMCOATED|FILM|TABLETS?|TABS?|CAPSULES?|CAPLETS?|CAPS?|GRANULES?|SYRUP|"
+    r"INJECTION|OINTMENT|CREAM|SOLUTION|SUSPENSION|F\.?C\.?|S\.C\.?)(?![A-Z])"
 )
 # Runs of form words, glued or not ("FILM-COATEDTABLETS").
 _EN_FORM_RE = re.compile(r"\b(?:(?:" + "".join(_EN_FORMS.split()) + r")[\s-]*)+(?![A-Z])")
 _ZH_FORM_RE = re.compile("|".join(map(re.escape, _ZH_FORMS)))
 _NON_KEY_RE = re.compile(r"[^0-9A-Z\u3400-\u9fff]+")
+# 膜衣錠 cut short at the edge of a label or column ("法瑪鎮膜").
+_ZH_CUT_FORM_RE = re.compile(r"(?<=[\u3400-\u9fff]{2})膜衣?$")
 CJK_RE = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -116,6 +120,8 @@ class Normalized:
     folded: str
     key: str
     strengths: tuple[Strength, ...]
+    generics: tuple[str, ...] = ()  # texts in brackets: printed generic names, among other notes
+    glued: str = ""  # the key of the text with every space removed first (`Dofen Cap sules`)
 
 
 def fold(text: str) -> str:
@@ -152,14 +158,20 @@ def extract_strengths(text: str) -> tuple[str, tuple[Strength, ...]]:
 
 
 def strip_decorations(text: str) -> str:
-    text = _MAKER_RE.sub(" ", text)
+    text = MAKER_RE.sub(" ", text)
     text = _BRACKET_RE.sub(" ", text)
     text = _EN_FORM_RE.sub(" ", text)
     return _ZH_FORM_RE.sub(" ", text)
 
 
+def _strip_glued_forms(text: str) -> str:
+    # Repeated: "LONFILISF.C.TABLETS" loses TABLETS, then F.C.
+    shorter = _EN_FORM_SUFFIX_RE.sub("", text)
+    return shorter if shorter == text else _strip_glued_forms(shorter)
+
+
 def compact(text: str) -> str:
-    return _EN_FORM_SUFFIX_RE.sub("", _NON_KEY_RE.sub("", text))
+    return _ZH_CUT_FORM_RE.sub("", _NON_KEY_RE.sub("", _strip_glued_forms(text)))
 
 
 def normalize(text: str, ocr: bool = True) -> Normalized:
@@ -168,7 +180,13 @@ def normalize(text: str, ocr: bool = True) -> Normalized:
     if ocr:
         folded = repair_ocr_digits(folded)
     rest, strengths = extract_strengths(folded.replace("（", "(").replace("）", ")"))
-    return Normalized(folded, compact(strip_decorations(rest)), strengths)
+    notes = tuple(m.group(0)[1:-1] for m in _BRACKET_RE.finditer(MAKER_RE.sub(" ", rest)))
+    key = compact(strip_decorations(rest))
+    if not ocr:
+        return Normalized(folded, key, strengths, notes, key)
+    # OCR splits words anywhere ("Cap sules"), so a second key reads the text with no spaces.
+    despaced, _ = extract_strengths(re.sub(r"\s+", "", strip_decorations(folded)))
+    return Normalized(folded, key, strengths, notes, compact(strip_decorations(despaced)))
 
 
 def has_cjk(text: str) -> bool:
