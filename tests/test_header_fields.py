@@ -55,7 +55,13 @@ def test_fixture_refill(name: str) -> None:
         pytest.param(["高雄榮總 慢性病連續處方箋(交病患)"], "高雄榮總", id="short-form-rongzong"),
         pytest.param(["臺東松濤診所"], "臺東松濤診所", id="tai-stays-as-printed"),
         pytest.param(["北辰醫院"], "北辰醫院", id="unregistered-name-not-forced-onto-near-register-name"),
-        pytest.param(["輔英科枝大學附設醫院"], "輔英科技大學附設醫院", id="ocr-slip-corrected-by-register"),
+        pytest.param(["輔英科枝大學附設醫院"], "輔英科枝大學附設醫院", id="complete-name-kept-without-code"),
+        pytest.param(
+            ["輔英科枝大學附設醫院", "醫院代號:1343030018"],
+            "輔英科技大學附設醫院",
+            id="printed-code-corrects-spelling",
+        ),
+        pytest.param(["陽明耳鼻喉科診所"], "陽明耳鼻喉科診所", id="one-letter-from-a-registered-clinic"),
         pytest.param(["輔英科技大學附設醫阮"], "輔英科技大學附設醫院", id="misread-ending-found-in-register"),
         pytest.param(["青 嵐 家 醫 診 所"], "青嵐家醫診所", id="letter-spaced-name"),
         pytest.param(
@@ -159,6 +165,11 @@ def test_doctor_under_label(label: str, name_x: float, expected: str | None) -> 
         ),
         pytest.param(["調劑日期 2025-11-05 就醫日期 114/10/08"], "2025-10-08", id="visit-beats-dispensing"),
         pytest.param(["有效期限：114/12/31"], None, id="only-validity"),
+        pytest.param(["領藥日期：2025-05-06"], "2025-05-06", id="dispensing-label-on-a-bag"),
+        pytest.param(
+            ["出生日期 60/01/01", "114/05/06"], "2025-05-06", id="birth-date-is-not-a-plain-date-label"
+        ),
+        pytest.param(["回診日期：114/06/03", "日期：114/05/06"], "2025-05-06", id="next-visit-skipped"),
     ],
 )
 def test_visit_date(rows: list[str], expected: str | None) -> None:
@@ -173,6 +184,8 @@ def test_visit_date(rows: list[str], expected: str | None) -> None:
         pytest.param(["天數: 7"], 7, id="tian-shu"),
         pytest.param(["本單發藥 3 日"], 3, id="this-bag"),
         pytest.param(["日數 14天"], 14, id="ri-shu"),
+        pytest.param(["服用 5 天"], 5, id="take-for"),
+        pytest.param(["共 10 天份"], 10, id="days-worth"),
         pytest.param(["本處方箋有效期間為【84】天，逾期無效"], None, id="validity-is-not-supply"),
         pytest.param(["1 TAB QD PO 28 days", "1 TAB HS PO 28days"], 28, id="every-line-prints-the-same"),
         pytest.param(["1 TAB QD PO 28 days", "1 TAB HS PO 14days"], None, id="lines-disagree"),

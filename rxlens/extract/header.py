@@ -73,10 +73,15 @@ def doctor(rows: list[Row]) -> Found | None:
 
 
 _VISIT_LABEL = re.compile(
-    r"就醫日期|就診日期|開立日期|調劑日期|看診日期|門診日期|處方日期|開方日期|就醫|就診"
+    r"就醫日期|就診日期|開立日期|開方日期|看診日期|門診日期|處方日期|調劑日期|領藥日期|就醫|就診|日期"
 )
 # Dates that are never the visit: birth, validity, refill windows, next visit, ranges, printing.
-_OTHER_LABEL = re.compile(r"出生|生日|有效|期限|期間|截止|回診|領藥|列印|印表|[~～至]")
+# (Compound labels come first so 出生日期 is not read as 出生 + 日期.)
+_OTHER_LABEL = re.compile(
+    r"出生日期|出生|生日|有效日期|有效|期限|期間|截止|回診日期|回診|預約|領藥(?!日期)|列印|印表|[~～至]"
+)
+# A dispensing date is the visit on a first fill only; a plain 日期 may be any date.
+_LABEL_WEIGHT = {"調劑日期": 2.5, "領藥日期": 2.5, "日期": 2.0}
 _ANY_LABEL = re.compile(f"{_VISIT_LABEL.pattern}|{_OTHER_LABEL.pattern}")
 _CLOCK_AFTER = re.compile(r"^\s*\d{1,2}:\d{2}")
 _RANGE_AFTER = re.compile(r"^\s*[~～至]")
@@ -90,8 +95,7 @@ def _date_score(text: str, hit: DateHit, before: str) -> float | None:
     compact = text[hit.start : hit.end].isdigit()
     if not labels and compact:
         return None  # 20250416 alone may be any number
-    # A dispensing date is the visit on a first fill only; a printed 就醫日期 says it outright.
-    score = (2.5 if labels[-1] == "調劑日期" else 3.0) if labels else 1.0
+    score = _LABEL_WEIGHT.get(labels[-1], 3.0) if labels else 1.0
     if _CLOCK_AFTER.match(text[hit.end :]):
         score -= 0.5  # a print or issue time stamp
     return score
@@ -115,7 +119,7 @@ def visit_date(rows: list[Row]) -> Found | None:
 
 _DAYS_LABEL = re.compile(
     r"(?:給藥|處方|用藥|投藥)?(?:日份|天數|日數)\s*:?\s*[<〈(【\[]?\s*(\d{1,3})(?!\d)"
-    r"|本單發藥\s*(\d{1,3})\s*[天日]|共\s*(\d{1,3})\s*[天日](?!期)"
+    r"|本單發藥\s*(\d{1,3})\s*[天日]|(?:共|服用)\s*(\d{1,3})\s*[天日](?!期)|(\d{1,3})\s*[天日]份"
 )
 _DAYS_ON_LINE = re.compile(r"(?<![\d月/.])(\d{1,3})\s*(?:天|日|DAYS?)(?![份期])")
 _NOT_SUPPLY = re.compile(r"有效|期限|期間|回診|餘藥|預約")

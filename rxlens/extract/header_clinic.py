@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from rxlens.extract.header_base import CJK, Found, squeeze
 from rxlens.extract.usage import fold
-from rxlens.institutions import Register, max_edits, register
+from rxlens.institutions import Register, register
 from rxlens.layout.rows import Row
 from rxlens.ocr.base import TextLine
 
@@ -50,30 +50,27 @@ def _names_in(text: str) -> list[str]:
 
 
 def _misread_names(text: str, reg: Register) -> list[str]:
-    """Runs the register knows within OCR distance although their ending was misread (醫阮)."""
-    runs = re.findall(rf"[{CJK}]{{6,24}}", squeeze(fold(text)))
+    """Runs the register knows within OCR distance although their ending was misread (醫阮):
+    not a complete name as read, so the registered spelling is the best reading."""
+    runs = re.findall(rf"[{CJK}]{{5,24}}", squeeze(fold(text)))
     return [name for run in runs if (name := reg.closest(_LEADING_LABEL.sub("", run)))]
 
 
 def _known_suffix(name: str, reg: Register) -> str:
     """A patient's name or a title glued in front of a registered name comes off."""
-    for start in range(1, len(name) - 3):
+    for start in range(2, len(name) - 3):  # a person's name has two characters at least
         if reg.knows(name[start:]):
             return name[start:]
     return name
 
 
 def _registered(name: str, code_name: str | None) -> tuple[str, float]:
-    """The name to report and how much the register backs it: the printed code agreeing counts
-    most; an unknown name within OCR distance of a registered one takes the registered spelling."""
-    reg = register()
-    if code_name and (near := Register.of({"": code_name}).closest(name, edits=max(1, max_edits(name)))):
-        return (name if reg.knows(name) else near), 3.0
-    if reg.knows(name):
-        return name, 2.0
-    if fixed := reg.closest(name):
-        return fixed, 1.5
-    return name, 0.0
+    """The name to report and how much the register backs it. A complete name is kept as
+    printed even when a registered one is one letter away (中正內科診所 and 中山內科診所 are both
+    real, and clinics open every year); only the printed code may correct its spelling."""
+    if code_name and (near := Register.of({"": code_name}).closest(name, edits=max(1, len(name) // 5))):
+        return (name if register().knows(name) else near), 3.0
+    return name, 2.0 if register().knows(name) else 0.0
 
 
 def _score(name: str, row: Row, cell: TextLine, place: float, code_name: str | None) -> _Candidate:
