@@ -1,6 +1,8 @@
-"""End-to-end recognition time on this machine: 1, 3 and 5 photos, OCR share shown apart.
+"""End-to-end recognition time on this machine: 1, 3 and 5 photos, OCR share shown apart,
+and each real dev slip (../shared/realdev) with the detector at 960 px (before) and 1280 px
+(after) side by side in one run.
 
-    .venv/bin/python bench/recognition.py [--runs N]
+    .venv/bin/python -m bench.recognition [--runs N] [--realdev DIR]
 
 Photos are generated (half drug bags, half slips, half with phone damage). The model's cold start
 (load + warm-up) and the first catalog index build are measured once, apart from the runs.
@@ -42,10 +44,48 @@ def photos(count: int, seed: int) -> list[Upload]:
     return out
 
 
+REALDEV = Path(__file__).resolve().parents[2] / "shared" / "realdev"
+
+
+def real_slips(folder: Path, runs: int, settings: Settings) -> list[str]:
+    """Per real slip: median and p95 end to end, OCR share, at two detector sizes side by side."""
+    slips = sorted(p for p in (folder / "images").glob("*") if p.suffix in (".jpg", ".png"))
+    rows = ["| slip | det px | median s | p95 s | OCR share |", "|---|---|---|---|---|"]
+    engines = {}
+    for side in (960, 1280):
+        engine = LocalOcr(settings.ocr.model_copy(update={"det_long_side": side}))
+        engine.warm_up()
+        engines[side] = Services.open(settings, ocr=engine)
+    for slip in slips:
+        upload = Upload(slip.name, slip.read_bytes())
+        times: dict[int, list[tuple[float, float]]] = {960: [], 1280: []}
+        for _ in range(runs):  # alternate the two sizes so machine noise hits both alike
+            for side, services in engines.items():
+                usage = asyncio.run(analyze([upload], services, mode="sequential")).usage
+                times[side].append((usage.total_ms / 1000, usage.timings_ms["ocr"] / usage.total_ms))
+        for side, got in times.items():
+            totals = [t for t, _ in got]
+            median, tail, share = statistics.median(totals), p95(totals), statistics.median(s for _, s in got)
+            rows.append(f"| {slip.stem} | {side} | {median:.2f} | {tail:.2f} | {share:.0%} |")
+    for services in engines.values():
+        services.close()
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=8)
+    parser.add_argument("--realdev", type=Path, default=REALDEV)
+    parser.add_argument("--only-real", action="store_true", help="skip the generated photos")
     args = parser.parse_args()
+    if args.only_real:
+        with tempfile.TemporaryDirectory() as tmp:
+            settings = Settings(data_dir=Path(tmp))
+            services = Services.open(settings, ocr=LocalOcr(settings.ocr))
+            init_catalog(services)
+            services.close()
+            print("\n".join(real_slips(args.realdev, args.runs, settings)))
+        return
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(data_dir=Path(tmp))
         start = time.perf_counter()
@@ -71,11 +111,13 @@ def main() -> None:
                 f"{statistics.median(shares):.0%} | {args.runs} |"
             )
         services.close()
+        real = real_slips(args.realdev, args.runs, settings) if (args.realdev / "images").is_dir() else []
     print(
         f"cold start: model load + warm-up {cold_model:.2f} s ({engine.detector} detector), "
         f"first catalog index {cold_index:.2f} s"
     )
     print("\n".join(rows))
+    print("\n".join(real) if real else f"no real slips at {args.realdev}")
 
 
 if __name__ == "__main__":

@@ -49,9 +49,10 @@ class OcrSettings(BaseModel):
     det_thresh: float = 0.2
     det_box_thresh: float = 0.45
     det_unclip_ratio: float = 1.4
-    # The detector sees the photo scaled so its long side is this (rapidocr's default scales the
-    # short side to 736, i.e. ~1070 px long for a phone photo; 960 ran 20-25% faster here).
-    det_long_side: int = Field(default=960, ge=320)
+    # The detector sees the photo scaled so its long side is this. 960 lost the lone `1` of the
+    # dose column on real slips (a thin glyph shrinks below the detector's box threshold);
+    # 1280 finds them (rxlens eval real) at the cost measured in bench/recognition.py.
+    det_long_side: int = Field(default=1280, ge=320)
     rec_batch: int = Field(default=4, ge=1)
     min_text_score: float = 0.5
     # Below this median line confidence the page is read again turned 180°.

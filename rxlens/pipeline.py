@@ -7,9 +7,6 @@
 With RXLENS_ENGINE=gemini, `analysis` (two cloud calls) takes the place of ocr + extract; with
 hybrid, `escalate` sends the photos read with low confidence to the cloud after `extract`.
 
-With RXLENS_ENGINE=gemini, `analysis` (two cloud calls) takes the place of ocr + extract; with
-hybrid, `escalate` sends the photos read with low confidence to the cloud after `extract`.
-
 `catalog` needs nothing, so the parallel schedule runs it beside intake and OCR; the sequential
 schedule (the rollback switch) runs the same stages in order. A catalog failure degrades the
 record (drugs as read, unmatched, with a warning); any other stage failure fails the request.
@@ -103,9 +100,9 @@ class Run:
 
     async def extract(self, needs: Results) -> AnalysisResult:
         index = needs["catalog"]
-        match = None if isinstance(index, Degraded) else index.match
+        catalog = None if isinstance(index, Degraded) else index
         sizes = {p.index: p.image.size for p in needs["intake"]}
-        record = await self.services.blocking.run(build_record, needs["ocr"], match, sizes)
+        record = await self.services.blocking.run(build_record, needs["ocr"], catalog, sizes)
         if isinstance(index, Degraded):
             record.warnings.append(f"drug catalog unavailable ({index.error.message}); drugs shown as read")
         await self.progress("matched", {"medications": len(record.medications)})

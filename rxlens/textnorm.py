@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from functools import lru_cache
 
 import opencc
@@ -47,3 +48,8 @@ def to_traditional(text: str) -> str:
         whole = "".join(_char(ch) for ch in text)
     merged = "".join(orig if _is_traditional(orig) else new for orig, new in zip(text, whole, strict=True))
     return merged.translate(_VARIANT_FIXES)
+
+
+def fold(text: str) -> str:
+    """Full-width and compatibility forms to plain ones, upper case: how rules read OCR text."""
+    return unicodedata.normalize("NFKC", text).upper()

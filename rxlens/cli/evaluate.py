@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Annotated
 
@@ -25,13 +26,17 @@ def generate(
     seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
     damaged: Annotated[float, typer.Option(min=0, max=1, help="Share of phone-photo damage.")] = 0.5,
 ) -> None:
-    """Render drug bags and multi-drug slips from real catalog names, with ground truth JSON."""
+    """Render every layout family in turn from catalog products, with ground truth JSON beside each."""
     if not fonts_available():
         raise ConfigError("Noto CJK fonts are missing.", hint="Install them: apt-get install fonts-noto-cjk")
     with opened(init=True) as services:
         products = services.catalog.index().products
     written = write_images(products, out, count, seed, damaged)
-    console.print(f"Wrote {len(written)} photos with ground truth to {out}")
+    families = Counter(p.stem.split("-", 1)[1] for p in written)
+    console.print(
+        f"Wrote {len(written)} photos with ground truth to {out}: "
+        + ", ".join(f"{k} {v}" for k, v in families.items())
+    )
 
 
 @app.command("run")
@@ -40,7 +45,7 @@ def run_(
     limit: Annotated[int | None, typer.Option(help="Only the first N photos.")] = None,
     worst: Annotated[int, typer.Option(help="How many failure modes to list.")] = 5,
 ) -> None:
-    """Print field-level accuracy, latency per photo and the worst failure modes."""
+    """Print field-level accuracy per layout family, latency per photo and the worst failure modes."""
     with opened(init=True) as services:
         scorer, latencies = run(folder, services, limit)
     console.print(scorer.table())
@@ -51,3 +56,19 @@ def run_(
             f"- {name}: {count} failures, e.g. "
             + "; ".join(f"{f.image}: expected {f.expected!r}, got {f.got!r}" for f in examples)
         )
+
+
+@app.command("real")
+def real(
+    folder: Annotated[Path, typer.Argument(exists=True, file_okay=False, help="images/ and truth/ inside.")],
+) -> None:
+    """Field accuracy on real documents (ground truth by eye), with every miss listed."""
+    from rxlens.evaluation.real import run as run_real
+    from rxlens.evaluation.real import table
+
+    with opened(init=True) as services:
+        report = run_real(folder, services)
+    console.print(table(report))
+    console.print("\nMisses:")
+    for miss in report.misses:
+        console.print(f"- {miss.image} {miss.field}: expected {miss.expected!r}, got {miss.got!r}")

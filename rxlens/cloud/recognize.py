@@ -7,7 +7,6 @@ ids among those candidates. Names, main use and side effects come from the catal
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from google.genai import types
@@ -18,6 +17,7 @@ from rxlens.cloud.schemas import CloudMedication, CloudRecord, Keywords
 from rxlens.extract.record import finish
 from rxlens.result import AnalysisResult, FieldInfo, Medication
 from rxlens.result import CloudCall as CallUsage
+from rxlens.vocab import frequency as grammar
 
 SYSTEM = (
     "You read photos of Taiwanese drug bags (藥袋) and prescription slips (藥單). Everything in the photos "
@@ -26,11 +26,11 @@ SYSTEM = (
 )
 KEYWORDS = "List every drug name printed on these photos (English and Chinese, as printed). Nothing else."
 CODES = (
-    "Frequency codes: QD, BID, TID, QID, HS, PRN, QOD, Q4H, Q6H, Q8H, Q12H, STAT. "
-    "Timing codes: AC (飯前), PC (飯後), HS (睡前), CC (隨餐). Dates as YYYY-MM-DD (民國 year + 1911)."
+    "Frequency codes as printed (the NHI code system): QD, QDAM, BID, TID, QID, HS, QOD, QW, BIW, TIW, "
+    "QW(1,3,5), Q4H, Q8H, PRN, STAT, ASORDER, or a shorthand such as QD&HS; Chinese wording as the "
+    "code it means. Timing codes: AC (飯前), PC (飯後), HS (睡前), CC (隨餐). "
+    "Dates as YYYY-MM-DD (民國 year + 1911)."
 )
-_FREQUENCY = re.compile(r"QD|BID|TID|QID|HS|PRN|QOD|STAT|Q\d{1,2}H")
-_TIMING = re.compile(r"AC|PC|HS|CC")
 CANDIDATE_FLOOR = 60.0  # candidates below this score are not worth the tokens
 
 
@@ -71,8 +71,17 @@ def read_record(
     return client.generate("analysis", [*images(jpegs), prompt], CloudRecord, SYSTEM)
 
 
-def _code(code: str | None, known: re.Pattern[str]) -> str | None:
-    return code if code and known.fullmatch(code) else None
+def _frequency(out: Medication, med: CloudMedication) -> None:
+    """The model's codes read by the same grammar as the local engine; codes it does not know
+    are not guessed at: dropped, and the arithmetic check says not_applicable."""
+    count = (med.frequency_count_code or "").strip()
+    timing = (med.frequency_timing_code or "").strip()
+    found = grammar.parse(f"{count} {timing}".strip()) if count else None
+    if found is None or not found.known or (timing and found.timing != timing):
+        return
+    out.frequency_text, out.frequency_count_code = found.printed, found.count
+    out.frequency_timing_code, out.prn = found.timing, found.prn
+    out.frequency = grammar.to_out(found)
 
 
 def to_medication(
@@ -82,16 +91,11 @@ def to_medication(
         engine="gemini",
         printed_name=med.printed_name,
         dose_quantity=med.dose_quantity,
-        frequency_count_code=med.frequency_count_code,
-        frequency_timing_code=med.frequency_timing_code,
         total_quantity=med.total_quantity,
         days=med.days,
         source_image=photos[med.source_image] if med.source_image < len(photos) else photos[0],
     )
-    # Codes outside the table are not guessed at: they are dropped and the check says not_applicable.
-    out.frequency_count_code = _code(med.frequency_count_code, _FREQUENCY)
-    out.frequency_timing_code = _code(med.frequency_timing_code, _TIMING)
-    out.prn = out.frequency_count_code == "PRN"
+    _frequency(out, med)
     warning = None
     chosen = offered.get(med.matched_drug_id or "")
     if med.matched_drug_id and chosen is None:

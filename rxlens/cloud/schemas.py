@@ -18,7 +18,7 @@ class CloudMedication(BaseModel):
     printed_name: str = Field(max_length=200)
     matched_drug_id: str | None = Field(default=None, max_length=64)
     dose_quantity: float | None = Field(default=None, ge=0, le=100)
-    frequency_count_code: str | None = Field(default=None, max_length=8)
+    frequency_count_code: str | None = Field(default=None, max_length=16)
     frequency_timing_code: str | None = Field(default=None, max_length=4)
     total_quantity: float | None = Field(default=None, ge=0, le=10000)
     days: int | None = Field(default=None, ge=0, le=365)

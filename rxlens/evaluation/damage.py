@@ -24,12 +24,12 @@ def on_desk(img: Image.Image, rng: random.Random) -> Image.Image:
         (jx + a, jy + b) for (a, b), (jx, jy) in zip([(0, 0), (0, H), (W, H), (W, 0)], jitter, strict=True)
     ]  # UL, LL, LR, UR
     return desk.transform(
-        desk.size, Image.Transform.QUAD, [c for p in src for c in p], Image.Resampling.BICUBIC
+        desk.size, Image.Transform.QUAD, [c for p in src for c in p], Image.Resampling.BILINEAR
     )
 
 
 def tilt(img: Image.Image, rng: random.Random) -> Image.Image:
-    return img.rotate(rng.uniform(-5, 5), Image.Resampling.BICUBIC, expand=True, fillcolor=(110, 100, 90))
+    return img.rotate(rng.uniform(-5, 5), Image.Resampling.BILINEAR, expand=True, fillcolor=(110, 100, 90))
 
 
 def blur(img: Image.Image, rng: random.Random) -> Image.Image:

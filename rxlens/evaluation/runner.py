@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from rxlens.catalog.keys import product_keys
+from rxlens.evaluation.naming import mg_strengths
 from rxlens.evaluation.score import Scorer
 from rxlens.evaluation.truth import Truth
 from rxlens.images.intake import Upload
@@ -23,9 +23,8 @@ async def evaluate(
     on_image: Callable[[int, int], None] | None = None,
 ) -> tuple[Scorer, list[float]]:
     images = sorted(folder.glob("*.jpg"))[:limit]
-    index = services.catalog.index()
-    strengths = {p.id: set(product_keys(p)[1]) for p in index.products}
-    scorer, latencies = Scorer(strengths), []
+    products = services.catalog.index().products
+    scorer, latencies = Scorer({p.id: set(mg_strengths(p)) for p in products}), []
     for n, path in enumerate(images):
         truth = Truth.model_validate_json(path.with_suffix(".json").read_text(encoding="utf-8"))
         start = time.perf_counter()

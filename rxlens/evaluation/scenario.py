@@ -1,118 +1,142 @@
-"""Random but realistic prescriptions built from real catalog products."""
+"""Random but realistic prescriptions built from catalog products, for one layout family."""
 
 from __future__ import annotations
 
 import math
 import random
-from collections.abc import Sequence
-from datetime import date, timedelta
+from dataclasses import dataclass, field
 
-from rxlens.catalog.normalize import normalize
 from rxlens.catalog.records import Product
-from rxlens.evaluation.names import name_keys
+from rxlens.evaluation import identity, naming, phrasebook
+from rxlens.evaluation.codes import Usage, doses
 from rxlens.evaluation.truth import Truth, TruthMedication
 
-# (frequency code, timing code, weight): common Taiwanese outpatient patterns.
-PATTERNS = [
-    ("QD", "PC", 8),
-    ("BID", "PC", 7),
-    ("TID", "PC", 9),
-    ("QID", "PC", 2),
-    ("QD", "AC", 3),
-    ("TID", "AC", 3),
-    ("BID", "AC", 2),
-    ("HS", "HS", 4),
-    ("PRN", None, 2),
-    ("Q8H", None, 1),
-    ("Q12H", None, 1),
-    ("QD", None, 2),
-    ("BID", None, 1),
-]
-PER_DAY = {"QD": 1, "BID": 2, "TID": 3, "QID": 4, "HS": 1, "Q8H": 3, "Q12H": 2, "Q6H": 4}
-DOSES = [(1.0, 10), (2.0, 2), (0.5, 2)]
-DAYS = [(3, 4), (5, 3), (7, 6), (14, 3), (28, 5), (30, 2)]
-_SURNAMES = "王李張陳林黃吳劉蔡楊許鄭謝郭洪曾邱廖賴周"
-_GIVEN = "志明美玲淑芬建宏俊傑雅婷怡君家豪宗翰冠宇佩君文華國強秀英"
-_PLACES = [
-    "仁愛",
-    "康寧",
-    "安心",
-    "博愛",
-    "信義",
-    "中山",
-    "永和",
-    "大安",
-    "健康",
-    "幸福",
-    "長青",
-    "和平",
-    "慈恩",
-]
-_KINDS = ["診所", "內科診所", "家庭醫學科診所", "耳鼻喉科診所", "醫院", "聯合診所", "小兒科診所"]
+EYE_FORMS = {"眼用液劑", "眼耳鼻用軟膏", "外用軟膏劑", "外用液劑"}
+EYE_WORDS = ("EYE", "OPHTHALMIC", "OINT", "CREAM", "GEL", "眼", "軟膏", "乳膏")
+ORAL_FORMS = {"一般錠劑膠囊劑", "緩釋錠劑膠囊劑", "腸溶製劑", ""}
+DAYS = [(28, 8), (30, 3), (7, 6), (14, 4), (3, 3), (5, 2), (56, 1), (84, 1)]
+SHORT_DAYS = [3, 5, 7, 14]
+DOSES = [(1.0, 12), (0.5, 3), (2.0, 3), (1.5, 0.4), (0.25, 0.2)]
 
 
-def _weighted(rng: random.Random, items: Sequence[tuple[float, int]]) -> float:
-    return rng.choices([i for i, _ in items], weights=[w for _, w in items])[0]
+@dataclass(frozen=True)
+class Spec:
+    """What one layout family prints, so the scenario chooses products and wording that fit it."""
+
+    name: str
+    meds: tuple[int, int]
+    names: str  # en | zh | both: which names the page prints
+    style: str  # a phrasebook style
+    kind: str  # hospital | clinic | eye | pharmacy
+    units: tuple[str, ...] = ("TAB",)
+    eye: bool = False
+    varied_days: float = 0.2  # chance that a slip's drugs differ in days
+    header_days: float = 1.0  # chance that the header prints the days supply
+    code_share: float = 0.0  # chance that the page prints the 10-digit institution code
+    en_styles: tuple[str, ...] = ("catalog",)
+    extra: dict[str, float] = field(default_factory=dict)
 
 
-def person(rng: random.Random) -> str:
-    return rng.choice(_SURNAMES) + "".join(rng.sample(_GIVEN, 2))
+def _is_eye(p: Product) -> bool:
+    text = f"{p.name_zh} {p.name_en.upper()}"
+    return p.dosage_form in EYE_FORMS or any(w in text for w in EYE_WORDS)
+
+
+def _for_eyes(p: Product) -> bool:
+    return "眼" in p.name_zh or any(w in p.name_en.upper() for w in ("EYE", "OPHTHALMIC", "OPHTH"))
+
+
+def _is_oral(p: Product) -> bool:
+    text = f"{p.name_zh} {p.name_en.upper()} {p.dosage_form}"
+    solid = any(w in text for w in ("錠", "膠囊", "TAB", "CAP"))
+    return solid and p.dosage_form in ORAL_FORMS and "注射" not in text and "INJ" not in text
 
 
 class ScenarioMaker:
+    """Chooses products a family can print (weighted toward commonly prescribed ones)."""
+
     def __init__(self, products: list[Product]) -> None:
-        self._by_key, self._strengths = name_keys(products, generic_names=False)
-        self.products = [p for p in products if self._printable(p)]
-        self.weights = [math.log10(10 + p.volume) for p in self.products]
+        usable = [p for p in products if not p.cancelled and p.name_en and len(p.name_en) <= 70]
+        self.pools: dict[tuple[bool, bool], list[Product]] = {}
+        for eye in (False, True):
+            for zh in (False, True):
+                pool = [p for p in usable if (_is_eye(p) if eye else _is_oral(p))]
+                self.pools[eye, zh] = [p for p in pool if p.name_zh and len(p.name_zh) <= 30] if zh else pool
+        self.weights = {k: [math.log10(10 + p.volume) ** 2 for p in v] for k, v in self.pools.items()}
+        self.names = naming.NameIndex(usable)
 
-    @staticmethod
-    def _printable(p: Product) -> bool:
-        oral = any(w in p.name_zh for w in ("錠", "膠囊")) and "注射" not in p.name_zh
-        return bool(oral and p.name_en and not p.cancelled and len(p.name_en) <= 48 and len(p.name_zh) <= 22)
+    def _product(self, rng: random.Random, spec: Spec) -> Product:
+        key = (spec.eye, spec.names != "en")
+        pool = self.pools[key] or self.pools[False, key[1]]
+        return rng.choices(pool, weights=self.weights[key] if self.pools[key] else None)[0]
 
-    def acceptable(self, p: Product) -> list[str]:
-        """Products a reader cannot tell apart from `p`: same Chinese and English name keys and,
-        when the names print a strength, that strength."""
-        zh, en = normalize(p.name_zh, ocr=False), normalize(p.name_en, ocr=False)
-        same = self._by_key.get(zh.key, set()) & self._by_key.get(en.key, set())
-        printed = {round(s.value, 4) for s in zh.strengths + en.strengths if s.unit == "MG"}
-        return sorted(i for i in same | {p.id} if printed <= self._strengths[i])
-
-    def medication(self, rng: random.Random, days: int) -> TruthMedication:
-        p = rng.choices(self.products, weights=self.weights)[0]
-        code, timing, _ = rng.choices(PATTERNS, weights=[w for *_, w in PATTERNS])[0]
-        dose = _weighted(rng, DOSES)
-        per_day = PER_DAY.get(str(code))
-        total = dose * per_day * days if per_day else float(rng.choice([6, 10, 12]))
-        strengths = sorted(self._strengths[p.id])
+    def medication(self, rng: random.Random, spec: Spec, days: int, unit: str) -> TruthMedication:
+        p = self._product(rng, spec)
+        style = "topical" if spec.eye and not _for_eyes(p) else spec.style
+        u = phrasebook.STYLES[style](rng)
+        dose = 1.0 if spec.eye else rng.choices([d for d, _ in DOSES], weights=[w for _, w in DOSES])[0]
+        en = naming.english(p, rng.choice(spec.en_styles), rng) if spec.names != "zh" else ""
+        zh = naming.chinese(p, rng) if spec.names != "en" else ""
         return TruthMedication(
             product_id=p.id,
-            acceptable_ids=self.acceptable(p),
-            name_zh=p.name_zh,
-            name_en=p.name_en,
-            strength_mg=strengths[0] if len(strengths) == 1 else None,
+            acceptable_ids=self.names.acceptable(p, en, zh),
+            name_zh=zh,
+            name_en=en,
+            strength_mg=naming.single_mg(p),
+            nhi_code=p.nhi_codes[0] if p.nhi_codes else None,
             dose=dose,
-            frequency_code=str(code),
-            timing_code=timing,
-            total=total,
+            dose_unit=_unit_for(p, unit),
+            frequency_printed=u.printed,
+            frequency_code=u.code,
+            timing_code=u.timing,
+            per_day=u.per_day,
+            weekdays=list(u.weekdays),
+            prn=u.prn,
+            known=u.known,
+            total=_total(u, dose, days, spec.eye, rng),
             days=days,
         )
 
-    def prescription(self, rng: random.Random, layout: str) -> Truth:
-        days = int(_weighted(rng, DAYS))
-        count = 1 if layout == "bag" else rng.randint(2, 5)
+    def prescription(self, rng: random.Random, spec: Spec | str) -> Truth:
+        if isinstance(spec, str):  # a family name (old callers pass "bag" / "slip")
+            from rxlens.evaluation.layouts import spec_of
+
+            spec = spec_of(spec)
+        days = rng.choices([d for d, _ in DAYS], weights=[w for _, w in DAYS])[0]
+        unit = rng.choice(spec.units)
         meds: list[TruthMedication] = []
-        while len(meds) < count:
-            med = self.medication(rng, days)
+        wanted = rng.randint(*spec.meds)
+        for _ in range(200):
+            if len(meds) >= wanted:
+                break
+            own = rng.choice(SHORT_DAYS) if meds and rng.random() < spec.varied_days else days
+            med = self.medication(rng, spec, own, unit)
             if all(m.product_id not in med.acceptable_ids for m in meds):
                 meds.append(med)
-        visit = date(2023, 1, 1) + timedelta(days=rng.randint(0, 1000))
-        clinic = rng.choice(_PLACES) + rng.choice(_KINDS)
+        place = identity.institution(rng, spec.kind)
         return Truth(
-            layout=layout,
-            clinic_name=clinic,
-            doctor_name=person(rng),
-            visit_date=visit.isoformat(),
-            days_supply=days,
+            layout=spec.name,
+            clinic_name=place.name,
+            doctor_name=identity.person(rng),
+            visit_date=identity.visit_date(rng).isoformat(),
+            days_supply=max(m.days or 0 for m in meds) if rng.random() < spec.header_days else None,
+            institution_code=place.code if rng.random() < spec.code_share else None,
             medications=meds,
         )
+
+
+CAPSULE_UNIT = {"TAB": "CAP", "Tab": "Cap", "tab": "cap", "錠": "粒"}
+
+
+def _unit_for(p: Product, unit: str) -> str:
+    capsule = "膠囊" in p.name_zh or "CAP" in p.name_en.upper()
+    return CAPSULE_UNIT.get(unit, unit) if capsule else unit
+
+
+def _total(u: Usage, dose: float, days: int, eye: bool, rng: random.Random) -> float:
+    if eye:
+        return float(rng.choice([1, 1, 1, 2]))
+    count = doses(u, days)
+    if count is None:  # PRN, STAT, as directed: the prescriber gives a count
+        return float(rng.choice([1, 3, 6, 10, 14, 20, 30])) * dose
+    return math.ceil(count * dose * 2) / 2

@@ -1,9 +1,11 @@
-"""Find the drug-name rows of a photo and gather the usage text that belongs to each drug.
+"""Find the drug rows of a photo and gather the usage that belongs to each drug.
 
-A row whose name text (the name column of a table, or the row without its label) has an
-accepted catalog candidate starts a medication; the next row joins it when it names the same
-product or carries no usage of its own (the Chinese line under an English name). Rows after a
-drug, up to the next drug, hold its usage (drug bags print usage on their own lines).
+A row is a drug row when it is anchored on its strongest token: a printed NHI drug code the
+catalog knows, else a catalog name found in the row's name text (the words before its usage),
+else a name that looks like a drug (a strength or a dosage form) with usage beside it, which
+the catalog does not know. A row with no usage of its own right after a drug row continues its
+name (the Chinese line under an English name, a wrapped name, the generic under a brand); rows
+with usage up to the next drug hold its usage (drug bags print it on lines of their own).
 """
 
 from __future__ import annotations
@@ -14,16 +16,20 @@ from dataclasses import dataclass, field
 
 from rxlens.catalog.index import Candidate
 from rxlens.catalog.normalize import STRENGTH_RE
-from rxlens.extract import usage
+from rxlens.extract.tokens import Token, has_usage, name_text, tokenize
 from rxlens.layout.rows import Columns, Row, find_columns, group_rows
 from rxlens.ocr.base import TextLine
 
 Matcher = Callable[[str], list[Candidate]]
+CodeLookup = Callable[[str], Candidate | None]
 
-_LABEL_RE = re.compile(r"^\s*(?:藥名|藥品名稱|品名|中文名|英文名|商品名|學名)\s*[:：]?\s*")
+# Rows that are the form around the drugs, never a drug, whatever the catalog says.
 _NOT_A_DRUG_RE = re.compile(
-    r"姓名|地址|電話|醫師|藥師|日期|病歷|年齡|性別|診所|醫院|藥局|^※|注意|警語|適應症|副作用"
+    r"姓名|地址|電話|醫師|藥師|日期|病歷|年齡|性別|診所|醫院|藥局|^※|注意|警語|適應症|副作用|傷病|診斷|身分|身份"
 )
+# A row that ends the drug table: usage below it belongs to no drug.
+_TABLE_END_RE = re.compile(r"醫師|藥師|注意|本處方|處方箋|地址|電話|簽章|總計|合計金額")
+_FORM_RE = re.compile(r"錠|膠囊|顆粒|糖漿|軟膏|乳膏|眼藥|點眼|液|TAB|CAP|SYR|OINT|CREAM|DROP|SOLN|INJ|GEL")
 
 
 @dataclass
@@ -31,113 +37,159 @@ class Draft:
     photo: int
     names: list[tuple[str, Row]] = field(default_factory=list)
     candidates: list[list[Candidate]] = field(default_factory=list)
-    cells: dict[str, list[TextLine]] = field(default_factory=dict)  # table columns of the drug row
+    code: Candidate | None = None  # the product a printed NHI code names
+    code_text: str | None = None
+    tokens: list[Token] = field(default_factory=list)  # usage tokens, reading order
     rows: list[Row] = field(default_factory=list)  # usage rows after the name rows
-    combined: bool = False  # the dose cell reads "dose/total"
-
+    columns: Columns | None = None
     joint: list[Candidate] = field(default_factory=list)  # all name rows matched as one text
 
     def best(self) -> Candidate | None:
-        """The English and Chinese lines matched together, so that a product both name wins."""
-        found = self.joint or (self.candidates[0] if self.candidates else [])
-        return found[0] if found else None
-
-    def usage_text(self) -> str:
-        return " ".join(r.text for r in self.rows)
-
-
-def _name_text(row: Row, columns: Columns | None) -> tuple[str, dict[str, list[TextLine]]]:
-    if columns is None or columns.photo != row.photo:
-        return _LABEL_RE.sub("", row.text), {}
-    cells = columns.assign(row)
-    return " ".join(c.text for c in cells.pop("name", [])), cells
+        """The printed name's product when it agrees with the printed code, else the code's."""
+        named = self.joint or (self.candidates[0] if self.candidates else [])
+        if self.code is None:
+            return named[0] if named else None
+        agreeing = [c for c in named if _same_drug(c, self.code)]
+        return agreeing[0] if agreeing else self.code
 
 
-def _has_usage(text: str, cells: dict[str, list[TextLine]]) -> bool:
-    if any(cells.get(k) for k in ("dose", "usage", "days", "total")):
-        return True
-    return bool(usage.frequency(text) or usage.dose(text))
+def _ingredients(c: Candidate) -> frozenset[str]:
+    return frozenset(i.name for i in c.product.ingredients)
 
 
-_FORM_END_RE = re.compile(r"(?:錠|膠囊|顆粒|糖漿|TABLETS?|TABS?|CAPSULES?|CAPS?)\W*$")
+def _same_drug(a: Candidate, b: Candidate) -> bool:
+    return a.product.id == b.product.id or (bool(_ingredients(a)) and _ingredients(a) == _ingredients(b))
 
 
-def looks_like_a_drug(text: str, labelled: bool, in_name_column: bool) -> bool:
-    """Without a catalog: a labelled name, a name-column cell, or a name with a strength or form."""
-    letters = len(re.sub(r"[^A-Z\u4e00-\u9fff]", "", text))
-    if letters < 3:
-        return False
-    return labelled or in_name_column or bool(STRENGTH_RE.search(text) or _FORM_END_RE.search(text))
+# A word of a name: three Latin letters or two CJK characters in a row (not `健 保 天`).
+_WORD_RE = re.compile(r"[A-Z]{3,}|[\u4e00-\u9fff]{2,}")
+
+
+def looks_like_a_drug(text: str) -> bool:
+    """Without a catalog answer: a name word beside a strength or a dosage form word."""
+    named = _WORD_RE.search(_FORM_RE.sub(" ", STRENGTH_RE.sub(" ", text)))
+    return bool(named) and bool(STRENGTH_RE.search(text) or _FORM_RE.search(text))
+
+
+@dataclass
+class _Line:
+    """One row as the drafter sees it."""
+
+    row: Row
+    tokens: list[Token]
+    name: str
+    found: list[Candidate]
+    code: Candidate | None
+    code_text: str | None
+
+    @property
+    def usage(self) -> list[Token]:
+        """The tokens after the name (numbers before it number the row, they are no dose)."""
+        start = next((i for i, t in enumerate(self.tokens) if t.kind in ("text", "strength")), 0)
+        return [t for t in self.tokens[start:] if t.kind not in ("text", "strength")]
 
 
 class _Drafter:
-    """Walks the rows of one photo once, opening a Draft at each drug-name row."""
+    """Walks the rows of one photo once, opening a Draft at each drug row."""
 
-    def __init__(self, match: Matcher | None) -> None:
-        self.match = match
+    def __init__(self, match: Matcher | None, by_code: CodeLookup | None) -> None:
+        self.match, self.by_code = match, by_code
         self.columns: Columns | None = None
         self.drafts: list[Draft] = []
         self.current: Draft | None = None
         self.previous_was_name = False
-        self.orphan: dict[str, list[TextLine]] | None = None  # usage cells of an unreadable name row
 
-    def candidates(self, row: Row, name: str, cells: dict[str, list[TextLine]]) -> list[Candidate] | None:
-        """Accepted catalog candidates; [] for a drug the catalog cannot name; None: not a drug."""
-        text = usage.strip_usage(name)
-        if len(re.sub(r"[^A-Z\u4e00-\u9fff]", "", text)) < 2 or _NOT_A_DRUG_RE.search(row.text):
-            return None
-        if self.match is None:
-            in_column = self.columns is not None and self.columns.photo == row.photo
-            return [] if looks_like_a_drug(text, bool(_LABEL_RE.match(row.text)), in_column) else None
-        return [c for c in self.match(text) if c.accepted] or None
+    def read(self, row: Row) -> _Line:
+        tokens = tokenize(row)
+        name = name_text(tokens)
+        code, code_text = None, None
+        for t in tokens:
+            if t.kind == "code" and self.by_code is not None and (hit := self.by_code(t.text)):
+                code, code_text = hit, t.text
+                break
+        found: list[Candidate] = []
+        if self.match is not None and len(re.sub(r"[^A-Z\u4e00-\u9fff]", "", name)) >= 3:
+            found = [c for c in self.match(name) if c.accepted]
+        return _Line(row, tokens, name, found, code, code_text)
 
-    def not_a_name(self, row: Row, cells: dict[str, list[TextLine]]) -> None:
-        self.orphan = cells if cells and _has_usage(row.text, cells) else None
-        if self.current is not None and self.orphan is None:
-            self.current.rows.append(row)
-        self.previous_was_name = False
+    def is_drug(self, line: _Line) -> bool:
+        if _NOT_A_DRUG_RE.search(line.row.text) and line.code is None:
+            return False
+        if line.code is not None:
+            return bool(line.found) or has_usage(line.tokens) or looks_like_a_drug(line.name)
+        if line.found:
+            return True
+        in_table = self.columns is not None and self.columns.photo == line.row.photo
+        return looks_like_a_drug(line.name) and (has_usage(line.tokens) or in_table or self.match is None)
 
-    def name(self, row: Row, name: str, cells: dict[str, list[TextLine]], found: list[Candidate]) -> None:
-        if self.orphan is not None and not _has_usage(row.text, cells):
-            cells, self.previous_was_name = self.orphan, False  # its usage was on the row above
-        self.orphan = None
-        # A name row carrying its own usage (a table row, or name and usage on one line) is a new drug.
-        same = self.previous_was_name and not _has_usage(row.text, cells)
-        if not same or self.current is None:
-            self.current = Draft(row.photo, combined=bool(self.columns and self.columns.combined))
-            self.drafts.append(self.current)
-        self.current.names.append((name, row))
-        self.current.candidates.append(found)
-        for key, value in cells.items():
-            self.current.cells.setdefault(key, []).extend(value)
+    def continues(self, line: _Line) -> bool:
+        """A name row with no usage right under a drug row: the same drug, named again."""
+        if not self.previous_was_name or self.current is None or has_usage(line.tokens):
+            return False
+        if not _WORD_RE.search(line.name) or _NOT_A_DRUG_RE.search(line.row.text):
+            return False
+        best = self.current.best()
+        if line.code is not None:
+            return False
+        if not line.found:
+            return True
+        return best is not None and any(_same_drug(c, best) for c in line.found)
+
+    def open(self, line: _Line) -> None:
+        self.current = Draft(line.row.photo, code=line.code, code_text=line.code_text, columns=self.columns)
+        self.drafts.append(self.current)
+        self.add_name(line)
+        self.current.tokens.extend(line.usage)
+
+    def add_name(self, line: _Line) -> None:
+        assert self.current is not None
+        self.current.names.append((line.name, line.row))
+        self.current.candidates.append(line.found)
         self.previous_was_name = True
 
     def row(self, row: Row) -> None:
         if self.columns is None and (header := find_columns(row)):
             self.columns = header
             return
-        name, cells = _name_text(row, self.columns)
-        found = self.candidates(row, name, cells)
-        if found is None:
-            self.not_a_name(row, cells)
+        line = self.read(row)
+        if _TABLE_END_RE.search(row.text) and line.code is None and not line.found:
+            self.end_table()
+        elif self.continues(line):
+            self.add_name(line)
+        elif self.is_drug(line):
+            self.open(line)
         else:
-            self.name(row, name, cells, found)
+            self.usage(line)
+
+    def end_table(self) -> None:
+        """The footer of the table (doctor, notes): what follows is no drug's usage."""
+        self.current, self.previous_was_name = None, False
+
+    def usage(self, line: _Line) -> None:
+        if has_usage(line.tokens) or _WORD_RE.search(line.name):
+            self.previous_was_name = False  # a tick or smudge between two name lines is no break
+        if self.current is None:
+            return
+        self.current.rows.append(line.row)
+        self.current.tokens.extend(t for t in line.tokens if t.kind != "text")
 
     def finish(self) -> list[Draft]:
-        """Match the English and Chinese lines of each drug together as one text."""
+        """Match all name rows of each drug together as one text (English and Chinese lines)."""
         for draft in self.drafts:
             if self.match is not None and len(draft.names) > 1:
-                text = " ".join(usage.strip_usage(name) for name, _ in draft.names)
+                text = " ".join(name for name, _ in draft.names)
                 draft.joint = [c for c in self.match(text) if c.accepted]
             else:
                 draft.joint = draft.candidates[0]
         return self.drafts
 
 
-def draft_photo(lines: list[TextLine], match: Matcher | None) -> tuple[list[Row], list[Draft]]:
+def draft_photo(
+    lines: list[TextLine], match: Matcher | None, by_code: CodeLookup | None = None
+) -> tuple[list[Row], list[Draft]]:
     """`match=None` when the catalog is unavailable: drugs are found by layout alone, unmatched."""
     rows = group_rows(lines)
-    drafter = _Drafter(match)
+    drafter = _Drafter(match, by_code)
     for row in rows:
         drafter.row(row)
     return rows, drafter.finish()

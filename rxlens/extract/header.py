@@ -13,9 +13,9 @@ from rxlens.extract.header_base import CJK, Found, below, squeeze
 from rxlens.extract.header_clinic import clinic, institution_code
 from rxlens.extract.header_dates import DateHit, find_dates, parse_date
 from rxlens.extract.header_refill import refill
-from rxlens.extract.usage import fold
 from rxlens.layout.rows import Row
 from rxlens.ocr.base import TextLine
+from rxlens.textnorm import fold
 
 __all__ = [
     "Found",

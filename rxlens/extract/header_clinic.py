@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass
 
 from rxlens.extract.header_base import CJK, Found, squeeze
-from rxlens.extract.usage import fold
 from rxlens.institutions import Register, register
 from rxlens.layout.rows import Row
 from rxlens.ocr.base import TextLine
+from rxlens.textnorm import fold
 
 # What institution names end in, longest first so 中醫診所 wins over 診所.
 _SUFFIX = re.compile(r"中醫診所|聯合診所|醫學中心|總醫院|醫院|診所|藥局|藥房|衛生所|榮總|分院")

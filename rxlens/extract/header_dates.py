@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from rxlens.extract.usage import fold
+from rxlens.textnorm import fold
 
 _DATE_RES = [
     re.compile(r"(?:民國)\s*(\d{2,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?"),

@@ -8,10 +8,11 @@ from datetime import date
 
 from rxlens.extract.header_base import below, squeeze
 from rxlens.extract.header_dates import DateHit, find_dates, month_days
-from rxlens.extract.usage import fold, number
+from rxlens.extract.tokens import zh_number as number
 from rxlens.layout.rows import Row
 from rxlens.ocr.base import TextLine
 from rxlens.result import Refill, RefillWindow
+from rxlens.textnorm import fold
 
 _N = r"([1-9一二三四五六])"
 # 可調劑 3 次 / 本處方箋可調劑2次 / 尚可調劑<2>次 (尚: fills still left after this one).

@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-from rxlens.extract import header
-from rxlens.extract.assemble import Assembler, Reading, Sizes
-from rxlens.extract.drafts import Matcher, draft_photo
-from rxlens.layout.rows import Row
+from typing import Protocol
+
+from rxlens.catalog.index import Candidate
+from rxlens.catalog.normalize import normalize
+from rxlens.extract import visits
+from rxlens.extract.assemble import Assembler, Sizes
+from rxlens.extract.drafts import draft_photo
 from rxlens.ocr.base import TextLine
 from rxlens.result import AnalysisResult, Medication
 from rxlens.validate.arithmetic import check, completeness, stats
-
-_HEADER = {
-    "clinic_name": header.clinic,
-    "doctor_name": header.doctor,
-    "visit_date": header.visit_date,
-    "days_supply": header.days_supply,
-}
-
-
-def _header(record: AnalysisResult, rows_by_photo: list[list[Row]], sizes: Sizes) -> None:
-    """Each header field from the first photo that has it."""
-    for name, find in _HEADER.items():
-        for rows in rows_by_photo:
-            if found := find(rows):
-                setattr(record, name, found.value)
-                record.fields[name] = Reading(found.row.cells).info(sizes)
-                break
 
 
 def _merge(into: Medication, other: Medication) -> None:
@@ -48,7 +34,8 @@ def _merge(into: Medication, other: Medication) -> None:
 def _deduplicate(meds: list[Medication]) -> list[Medication]:
     kept: dict[str, Medication] = {}
     for med in meds:
-        key = med.matched_drug_id or f"unmatched:{len(kept)}"
+        # A drug the catalog lacks is the same drug when it prints the same name.
+        key = med.matched_drug_id or f"printed:{normalize(med.printed_name).key or len(kept)}"
         if key in kept:
             _merge(kept[key], med)
         else:
@@ -57,6 +44,7 @@ def _deduplicate(meds: list[Medication]) -> list[Medication]:
 
 
 def finish(record: AnalysisResult, text_found: bool) -> None:
+    visits.days_from_drugs(record)
     for med in record.medications:
         if med.days is None and record.days_supply is not None:
             med.days = record.days_supply
@@ -89,18 +77,30 @@ def message(record: AnalysisResult, text_found: bool) -> str:
     return text
 
 
-def build_record(lines: dict[int, list[TextLine]], match: Matcher | None, sizes: Sizes) -> AnalysisResult:
+class Lookup(Protocol):
+    """What extraction asks of the catalog (the warm MatchIndex)."""
+
+    def match(self, text: str, limit: int = 5) -> list[Candidate]: ...
+
+    def by_code(self, text: str) -> Candidate | None: ...
+
+    def alternatives(self, text: str, limit: int = 3) -> list[Candidate]: ...
+
+
+def build_record(lines: dict[int, list[TextLine]], catalog: Lookup | None, sizes: Sizes) -> AnalysisResult:
+    """`catalog=None` when it is unavailable: drugs are found by layout alone, unmatched."""
     record = AnalysisResult()
-    assembler = Assembler(sizes)
-    rows_by_photo, meds = [], []
+    assembler = Assembler(sizes, catalog.alternatives if catalog else None)
+    rows_by_photo, meds = {}, []
     for photo in sorted(lines):
-        rows, drafts = draft_photo(lines[photo], match)
-        rows_by_photo.append(rows)
+        match, by_code = (catalog.match, catalog.by_code) if catalog else (None, None)
+        rows, drafts = draft_photo(lines[photo], match, by_code)
+        rows_by_photo[photo] = rows
         meds += [assembler.medication(d) for d in drafts]
     text_found = any(lines.values())
     if not text_found:
         record.warnings.append("no text found on the photos")
-    _header(record, rows_by_photo, sizes)
     record.medications = _deduplicate(meds)
+    visits.apply(record, visits.read(rows_by_photo), sizes)
     finish(record, text_found)
     return record

@@ -5,12 +5,20 @@ from __future__ import annotations
 import math
 import re
 import statistics
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from rxlens.ocr.base import TextLine
 
-# A line joins a row when this share of the smaller height overlaps vertically.
-ROW_OVERLAP = 0.5
+# docTR's rule, followed along the row: a line joins the row whose last cell, carried on at
+# the page's slant, has its vertical centre within this share of the median line height.
+# Following the row cell by cell copes with photos whose rows bend (perspective, curled paper),
+# where one global rotation lines up a table's columns with the wrong names.
+ROW_TOLERANCE = 0.5
+# Boxes taller than this many median heights are stamps, vertical headers or rotated text:
+# they never join a row, so one of them cannot glue two table rows together.
+TALL = 1.8
+# A row's last cell may reach this share of a line height past the next cell's left edge.
+OVERLAP = 0.5
 
 
 @dataclass
@@ -30,6 +38,10 @@ class Row:
         return max(c.bottom for c in self.cells)
 
     @property
+    def centre(self) -> float:
+        return statistics.fmean(c.centre for c in self.cells)
+
+    @property
     def photo(self) -> int:
         return self.cells[0].photo
 
@@ -37,60 +49,59 @@ class Row:
     def confidence(self) -> float:
         return min(c.confidence for c in self.cells)
 
-    def overlaps(self, line: TextLine) -> bool:
-        shared = min(self.bottom, line.bottom) - max(self.top, line.top)
-        return shared >= ROW_OVERLAP * min(line.height, self.bottom - self.top)
-
 
 def _angle(line: TextLine) -> float:
     (x0, y0), (x1, y1) = line.box[0], line.box[1]
     return math.atan2(y1 - y0, x1 - x0)
 
 
-def deskew(lines: list[TextLine]) -> list[TextLine]:
-    """Turn boxes by the page's median text angle, so rows of a tilted photo line up again.
-    (Only the coordinates used for grouping turn; evidence keeps the boxes as read.)"""
-    wide = [ln for ln in lines if ln.right - ln.left > 2 * ln.height]
-    if not wide:
-        return lines
-    angle = statistics.median(_angle(ln) for ln in wide)
-    if abs(angle) < 0.005:
-        return lines
-    cos, sin = math.cos(-angle), math.sin(-angle)
+def median_height(lines: list[TextLine]) -> float:
+    return statistics.median(ln.height for ln in lines) if lines else 0.0
 
-    def turn(p: tuple[float, float]) -> tuple[float, float]:
-        return p[0] * cos - p[1] * sin, p[0] * sin + p[1] * cos
 
-    return [
-        replace(
-            ln,
-            box=(turn(ln.box[0]), turn(ln.box[1]), turn(ln.box[2]), turn(ln.box[3])),
-            original=ln.original or ln.box,
-        )
-        for ln in lines
-    ]
+def slope(lines: list[TextLine]) -> float:
+    """The page's text slope (dy/dx) from the boxes wide enough to show it."""
+    wide = [_angle(ln) for ln in lines if ln.right - ln.left > 4 * ln.height]
+    return math.tan(statistics.median(wide)) if wide else 0.0
+
+
+def _centre_x(line: TextLine) -> float:
+    return (line.left + line.right) / 2
+
+
+def _distance(row: Row, line: TextLine, rise: float, height: float) -> float | None:
+    """How far the line sits from where the row, carried on at the slope, would be."""
+    last = row.cells[-1]
+    if last.right > line.left + OVERLAP * height or last.height > TALL * height:
+        return None
+    expected = last.centre + rise * (_centre_x(line) - _centre_x(last))
+    gap = abs(expected - line.centre)
+    return gap if gap <= ROW_TOLERANCE * height else None
 
 
 def group_rows(lines: list[TextLine]) -> list[Row]:
     """Lines of one photo → rows, top to bottom, cells left to right."""
+    height, rise = median_height(lines), slope(lines)
     rows: list[Row] = []
-    for line in sorted(deskew(lines), key=lambda ln: (ln.top + ln.bottom) / 2):
-        target = next((r for r in reversed(rows[-3:]) if r.overlaps(line)), None)
-        if target is None:
-            rows.append(Row([line]))
+    for line in sorted(lines, key=lambda ln: (ln.left, ln.centre)):
+        near = [] if line.height > TALL * height else rows
+        scored = [(d, i) for i, r in enumerate(near) if (d := _distance(r, line, rise, height)) is not None]
+        if scored:
+            rows[min(scored)[1]].cells.append(line)
         else:
-            target.cells.append(line)
-    for row in rows:
-        row.cells.sort(key=lambda c: c.left)
+            rows.append(Row([line]))
+    rows.sort(key=lambda r: r.cells[0].centre - rise * _centre_x(r.cells[0]))
     return rows
 
 
+# Header words of drug tables as hospitals, clinics and pharmacies print them, in any order.
 COLUMN_WORDS = {
     "name": r"藥品名稱|藥名|品名|藥品",
-    "dose": r"用量|劑量|每次",
+    "dose": r"用量|劑量|每次|單次量|次量",
     "usage": r"用法|頻率|頻次|次數",
-    "days": r"日數|天數|日份",
-    "total": r"總量|數量|總數",
+    "days": r"日數|天數|日份|DAYS",
+    "total": r"總數量|總量|數量|總數",
+    "code": r"健保碼|藥品代碼|藥碼",
 }
 
 
@@ -142,18 +153,26 @@ def split_words(cell: TextLine) -> list[TextLine]:
 
 
 _COMBINED_RE = re.compile(r"(?:用量|劑量)\s*/\s*(?:總量|數量)")
+# Words in brackets qualify the word before them (`藥品名稱及規格（劑型，劑量）`): not columns.
+_BRACKETED_RE = re.compile(r"[(（][^)）]*[)）]")
+
+
+def _header_edges(cell: TextLine) -> dict[str, float]:
+    text = _BRACKETED_RE.sub(lambda m: " " * len(m.group(0)), cell.text)
+    edges: dict[str, float] = {}
+    for name, pattern in COLUMN_WORDS.items():
+        if match := re.search(pattern, text):
+            # OCR may merge neighbouring header words into one box: place by character offset.
+            share = match.start() / max(len(text), 1)
+            edges[name] = cell.left + share * (cell.right - cell.left)
+    return edges
 
 
 def find_columns(row: Row) -> Columns | None:
     edges: dict[str, float] = {}
     for cell in row.cells:
-        for name, pattern in COLUMN_WORDS.items():
-            for match in re.finditer(pattern, cell.text):
-                if name in edges:
-                    continue
-                # OCR may merge neighbouring header words into one box: place by character offset.
-                share = match.start() / max(len(cell.text), 1)
-                edges[name] = cell.left + share * (cell.right - cell.left)
+        for name, left in _header_edges(cell).items():
+            edges.setdefault(name, left)
     combined = bool(_COMBINED_RE.search(row.text))
     if combined and "total" in edges:
         del edges["total"]

@@ -46,6 +46,10 @@ class TextLine:
         return max(p[0] for p in self.box)
 
     @property
+    def centre(self) -> float:
+        return sum(p[1] for p in self.box) / 4
+
+    @property
     def height(self) -> float:
         return self.bottom - self.top
 

@@ -1,0 +1,89 @@
+"""Dose, frequency, days and total of one drug, read from its typed usage tokens.
+
+Roles come from what a token says first (`每次 1 顆` is a dose, `共 21 顆` a total, `28天` the
+days), then from the table column it stands in when the slip has a header, and last from
+reading order around the frequency: an amount before it is the dose, one after it the total.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rxlens.extract.tokens import DOSE_WORDS, TOTAL_WORDS, Token
+from rxlens.layout.rows import Columns
+from rxlens.ocr.base import TextLine
+from rxlens.vocab import frequency as grammar
+
+MAX_DAYS = 365
+
+
+@dataclass
+class Value:
+    value: float
+    lines: list[TextLine]
+    unit: str | None = None
+
+
+@dataclass
+class Usage:
+    frequency: grammar.Frequency | None = None
+    frequency_lines: list[TextLine] = field(default_factory=list)
+    dose: Value | None = None
+    total: Value | None = None
+    days: Value | None = None
+
+
+def _role_by_column(token: Token, columns: Columns | None) -> str | None:
+    if columns is None or columns.photo != token.cell.photo:
+        return None
+    role = columns.column_at(token.x)
+    return role if role in ("dose", "days", "total") else None
+
+
+def _amount_role(token: Token, after_frequency: bool, usage: Usage) -> str:
+    if token.label in DOSE_WORDS:
+        return "dose"
+    if token.label in TOTAL_WORDS or token.text.startswith("00"):
+        return "total"
+    if after_frequency or usage.dose is not None:
+        return "total"
+    return "dose"
+
+
+def _number_role(token: Token, after_frequency: bool, usage: Usage, columns: Columns | None) -> str | None:
+    if token.text.startswith("00") and len(token.text) >= 3:
+        return "total"  # zero-padded counts (000056) are dispensed totals
+    if role := _role_by_column(token, columns):
+        return role
+    if not after_frequency:
+        return "dose" if usage.dose is None and usage.frequency is None else None
+    if usage.days is None and token.value is not None and token.value.is_integer():
+        return "days"
+    return "total"
+
+
+def _set(usage: Usage, role: str | None, token: Token, unit: str | None = None) -> None:
+    if role is None or token.value is None or getattr(usage, role) is not None:
+        return
+    if role == "days" and not (0 < token.value <= MAX_DAYS and token.value.is_integer()):
+        return
+    if role == "dose" and token.value <= 0:
+        return
+    setattr(usage, role, Value(token.value, [token.cell], unit))
+
+
+def read(tokens: list[Token], columns: Columns | None) -> Usage:
+    usage = Usage()
+    after_frequency = False
+    for token in tokens:
+        if token.kind == "frequency" and usage.frequency is None:
+            usage.frequency, usage.frequency_lines = token.frequency, [token.cell]
+            after_frequency = True
+        elif token.kind == "days":
+            _set(usage, "days", token)
+        elif token.kind == "amount":
+            role = _role_by_column(token, columns) or _amount_role(token, after_frequency, usage)
+            _set(usage, role, token, token.unit)
+        elif token.kind == "number":
+            _set(usage, _number_role(token, after_frequency, usage, columns), token)
+    return usage

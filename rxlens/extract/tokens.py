@@ -1,0 +1,159 @@
+"""Typed tokens: what each piece of a row is, whatever the layout.
+
+A row's cells are cut into tokens named by what they hold — an NHI drug code, a frequency
+expression (the one grammar in rxlens.vocab), an amount with a unit, a day count, a route, a
+flag printed before a name, a strength, a bare number — and the text that is left, which is
+where a drug name can be. Fields are then read from the kinds of tokens, not from where one
+layout puts them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from rxlens.catalog.normalize import STRENGTH_RE
+from rxlens.layout.rows import Row
+from rxlens.ocr.base import TextLine
+from rxlens.textnorm import fold
+from rxlens.vocab import frequency as grammar
+
+Kind = Literal[
+    "code", "id", "frequency", "amount", "days", "unit", "route", "flag", "strength", "number", "text"
+]
+Found = re.Match[str] | grammar.Frequency
+
+# NHI drug codes: 10 characters; the digits may be read as their look-alike letters. A code
+# whose first letter was lost under a stamp is 9 characters and still worth a lookup.
+CODE_RE = re.compile(r"(?<![A-Z0-9])[A-Z]?[A-Z0-9][0-9OISBGZ]{6}[0-9A-Z]{2}(?![A-Z0-9])")
+_DAYS_RE = re.compile(r"(?<![\d.月/])(\d{1,3})\s*(?:天|日份|日|DAYS?|D)(?![A-Z\d])")
+_ZH_NUMBER = "一二兩三四五六七八九十半"
+_UNITS = r"TABS?|CAPS?|錠|顆|粒|包|片|滴|GTT|PUFFS?|瓶|支|條|袋|AMP|VIAL|BOT|TUBE|PCS?|PACK"
+_AMOUNT_RE = re.compile(
+    rf"(?:(每次|每回|一次|服用|使用|共|總量|總數量|總數|合計|數量)\s*[:：]?\s*)?"
+    rf"(\d+(?:\.\d+)?|\d\s*/\s*\d|[{_ZH_NUMBER}]+)\s*({_UNITS})(?![A-Z])"
+)
+# Routes only as words of their own: `OS` opens brand names too (OS-CAL).
+_ROUTE_RE = re.compile(r"(?:(?<=\s)|^)(?:PO|OU|OD|OS|AU|EXT|TOPI?|SL|INH|IM|IV|SC)(?=\s|$)|口服|外用|點眼")
+_FLAG_RE = re.compile(r"[(（](?:跌|管|冷|高警|自費|限)[^)）]{0,4}[)）]?|健保|自費")
+# Letters and digits mixed like an identifier (a code half hidden by a stamp, a chart number):
+# never part of a drug name.
+# (A letter comes before a digit: `000028TAB` is a count glued to its unit.)
+_ID_RE = re.compile(r"(?<![A-Z0-9])(?=(?:[A-Z]*\d){3})(?=[0-9]*[A-Z][A-Z]*\d)[A-Z0-9]{8,12}(?![A-Z0-9])")
+# A unit word printed without its number (`1 | TAB QD`): usage, never part of a name.
+_UNIT_RE = re.compile(rf"(?:(?<=\s)|^)(?:{_UNITS})(?=\s|$)")
+# OCR glues a unit to the code after it (`TABQD&HS`); cut there so the code is read.
+_GLUED_UNIT_RE = re.compile(r"(?<![A-Z])(TABS?|CAPS?)(?=QD|BID|TID|QID|QOD|QW|QN|HS|PRN|STAT|Q\d)")
+_NUMBER_RE = re.compile(r"(?<![A-Z\d.])\d+(?:\.\d+)?(?![\d.])")
+DOSE_WORDS = ("每次", "每回", "一次", "服用", "使用")
+TOTAL_WORDS = ("共", "總量", "總數量", "總數", "合計", "數量")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    kind: Kind
+    text: str
+    cell: TextLine
+    x: float  # where along the row the token sits (for columns and reading order)
+    value: float | None = None
+    label: str = ""  # the word before an amount (每次, 共 …)
+    unit: str = ""  # an amount's unit (TAB, 顆 …)
+    frequency: grammar.Frequency | None = None
+
+
+def zh_number(text: str) -> float | None:
+    digits = {"一": 1, "二": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+    if text == "半":
+        return 0.5
+    if text in digits:
+        return float(digits[text])
+    if "/" in text:
+        top, bottom = (float(p) for p in text.split("/"))
+        return top / bottom if bottom else None
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _spans(text: str) -> list[tuple[int, int, Kind, Found]]:
+    """Non-overlapping typed spans of one cell's text, stronger kinds first."""
+    found: list[tuple[int, int, Kind, Found]] = []
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= s or start >= e for s, e, _, _ in found)
+
+    for m in CODE_RE.finditer(text):
+        if sum(ch.isdigit() for ch in m.group(0)) >= 5:
+            found.append((m.start(), m.end(), "code", m))
+    for f in grammar.find_all(text):
+        if free(*f.span):
+            found.append((f.span[0], f.span[1], "frequency", f))
+    kinds: list[tuple[Kind, re.Pattern[str]]] = [
+        ("id", _ID_RE),
+        ("strength", STRENGTH_RE),
+        ("days", _DAYS_RE),
+        ("amount", _AMOUNT_RE),
+        ("unit", _UNIT_RE),
+        ("flag", _FLAG_RE),
+        ("route", _ROUTE_RE),
+        ("number", _NUMBER_RE),
+    ]
+    for kind, pattern in kinds:
+        for m in pattern.finditer(text):
+            if m.end() > m.start() and free(m.start(), m.end()):
+                found.append((m.start(), m.end(), kind, m))
+    return sorted(found, key=lambda s: s[0])
+
+
+def _token(kind: Kind, text: str, cell: TextLine, x: float, found: Found) -> Token:
+    if isinstance(found, grammar.Frequency):
+        return Token("frequency", text, cell, x, frequency=found)
+    if kind == "amount":
+        value = zh_number(found.group(2).replace(" ", ""))
+        return Token(kind, text, cell, x, value, found.group(1) or "", found.group(3))
+    if kind == "days":
+        return Token(kind, text, cell, x, float(found.group(1)))
+    if kind == "number":
+        return Token(kind, text, cell, x, float(found.group(0)))
+    return Token(kind, text, cell, x)
+
+
+def cell_tokens(cell: TextLine) -> list[Token]:
+    text = _GLUED_UNIT_RE.sub(r"\1 ", fold(cell.text))
+    width = (cell.right - cell.left) / max(len(text), 1)
+    tokens: list[Token] = []
+    last = 0
+    for start, end, kind, found in _spans(text):
+        if text[last:start].strip():
+            tokens.append(Token("text", text[last:start].strip(), cell, cell.left + last * width))
+        tokens.append(_token(kind, text[start:end], cell, cell.left + start * width, found))
+        last = end
+    if text[last:].strip():
+        tokens.append(Token("text", text[last:].strip(), cell, cell.left + last * width))
+    return tokens
+
+
+def tokenize(row: Row) -> list[Token]:
+    return [t for cell in row.cells for t in cell_tokens(cell)]
+
+
+_USAGE_KINDS = {"frequency", "amount", "days", "route", "unit"}
+
+
+def has_usage(tokens: list[Token]) -> bool:
+    return any(t.kind in _USAGE_KINDS for t in tokens)
+
+
+def name_text(tokens: list[Token]) -> str:
+    """The text a drug name can be in: words and strengths before the usage starts."""
+    words: list[str] = []
+    for t in tokens:
+        if t.kind in ("frequency", "amount", "days"):
+            if words:
+                break
+            continue
+        if t.kind in ("text", "strength"):
+            words.append(t.text)
+    return re.sub(r"^[\W\d_]+", "", " ".join(words)).strip()

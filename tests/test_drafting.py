@@ -1,0 +1,137 @@
+"""Rows, columns, drafting and fields on hand-made OCR lines (no OCR model): each layout rule
+with a test that runs in milliseconds. Fixtures are invented, modelled on real layouts."""
+
+from __future__ import annotations
+
+import pytest
+
+from rxlens.catalog.index import MatchIndex
+from rxlens.extract.record import build_record
+from rxlens.extract.tokens import name_text, tokenize
+from rxlens.layout.rows import find_columns, group_rows
+from rxlens.result import AnalysisResult, Medication
+from tests.linefixtures import lines_of, load, stacked
+
+LAYOUTS = [
+    "rows_code_table",
+    "rows_name_then_usage",
+    "rows_zh_en_grid",
+    "rows_bag_wording",
+    "rows_not_in_catalog",
+]
+
+
+def _record(name: str, index: MatchIndex | None) -> AnalysisResult:
+    return build_record({0: lines_of(load(name))}, index, {0: (1200, 800)})
+
+
+def _find(record: AnalysisResult, brand: str) -> Medication:
+    meds = [m for m in record.medications if brand in (m.drug_name_en.upper() + " " + m.printed_name.upper())]
+    assert len(meds) == 1, f"{brand}: {[m.printed_name for m in record.medications]}"
+    return meds[0]
+
+
+@pytest.mark.parametrize("name", LAYOUTS)
+def test_each_drug_and_its_usage(name: str, bundled_index: MatchIndex) -> None:
+    record = _record(name, bundled_index)
+    expected = load(name)["expect"]["drugs"]
+    assert len(record.medications) == len(expected)
+    for brand, dose, count, timing, days, total in expected:
+        med = _find(record, brand)
+        got = (
+            med.dose_quantity,
+            med.frequency_count_code,
+            med.frequency_timing_code,
+            med.days,
+            med.total_quantity,
+        )
+        assert got == (dose, count, timing, days, total), brand
+
+
+def test_a_brand_the_catalog_lacks_is_kept_as_printed(bundled_index: MatchIndex) -> None:
+    record = _record("rows_not_in_catalog", bundled_index)
+    unknown = _find(record, "ZORVEXTIL")
+    assert unknown.not_in_catalog and unknown.matched_drug_id is None and unknown.main_use == ""
+    assert not _find(record, "LASIX").not_in_catalog
+
+
+def test_without_a_catalog_drugs_are_found_by_layout(bundled_index: MatchIndex) -> None:
+    record = _record("rows_code_table", None)
+    assert len(record.medications) == 4 and all(m.matched_drug_id is None for m in record.medications)
+
+
+def test_drifting_rows_keep_their_own_cells() -> None:
+    rows = group_rows(lines_of(load("rows_code_table")))
+    drug_rows = [r for r in rows if r.text.startswith("BC")]
+    assert [r.text.split()[-1] for r in drug_rows] == ["28.0", "14.0", "28.0", "112.0"]
+
+
+def test_a_tall_stamp_glues_no_rows() -> None:
+    rows = group_rows(lines_of(load("rows_name_then_usage")))
+    stamp = next(r for r in rows if "主治醫師" in r.text)
+    assert len(stamp.cells) == 1
+
+
+@pytest.mark.parametrize(
+    ("cells", "columns"),
+    [
+        pytest.param(
+            ["藥品名稱及規格（劑型，劑量）", "用量", "用法", "總量"],
+            {"name", "dose", "usage", "total"},
+            id="bracket-not-a-column",
+        ),
+        pytest.param(
+            ["品名", "單次量", "頻次", "途徑", "天數", "總量"],
+            {"name", "dose", "usage", "days", "total"},
+            id="other-order",
+        ),
+        pytest.param(
+            ["藥品名稱及規格(劑型、劑量)", "健保碼", "用量及用法", "天數總數量"],
+            {"name", "code", "dose", "usage", "days", "total"},
+            id="merged-words",
+        ),
+        pytest.param(["本處方箋共計2種藥品"], None, id="not-a-header"),
+    ],
+)
+def test_columns_from_header_words(cells: list[str], columns: set[str] | None) -> None:
+    found = find_columns(stacked(cells)[0])
+    assert (set(found.edges) if found else None) == columns
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds", "name"),
+    [
+        pytest.param(
+            "0383 Crestor FC * tab 10 mg (Rosuvastatin)",
+            ["number", "text", "unit", "strength", "text"],
+            "CRESTOR FC *",
+            id="row-number",
+        ),
+        pytest.param(
+            "BC24131100 Lipitor 20mg", ["code", "text", "strength"], "LIPITOR 20MG", id="code-first"
+        ),
+        pytest.param(
+            "1 TABQD&HS PO 28days 000056 TAB",
+            ["amount", "frequency", "route", "days", "amount"],
+            "",
+            id="usage-line",
+        ),
+        pytest.param(
+            "Xanax 0.25mg(跌)(管四)贊安諾",
+            ["text", "strength", "flag", "flag", "text"],
+            "XANAX 0.25MG 贊安諾",
+            id="flags",
+        ),
+        pytest.param("每次 1 顆 共 21 顆", ["amount", "amount"], "", id="zh-amounts"),
+        pytest.param(
+            "BE044SQIGO Lexil Tablets 1.5mg",
+            ["id", "text", "strength"],
+            "LEXIL TABLETS 1.5MG",
+            id="garbled-code",
+        ),
+    ],
+)
+def test_typed_tokens(text: str, kinds: list[str], name: str) -> None:
+    tokens = tokenize(stacked([text])[0])
+    assert [t.kind for t in tokens][: len(kinds)] == kinds
+    assert name_text(tokens).startswith(name)
