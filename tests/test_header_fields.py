@@ -83,9 +83,20 @@ def test_fixture_refill(name: str) -> None:
             ["醫事機構代碼：1343030018", "就醫日期：114/07/21"], "輔英科技大學附設醫院", id="code-only"
         ),
         pytest.param(["處方醫院核章", "醫院代號", "可至健保特約藥局調劑"], None, id="labels-are-not-names"),
+        pytest.param(["嘉義澄心診所"], "嘉義澄心診所", id="place-before-a-registered-name-kept"),
+        pytest.param(
+            ["醫療財團法人霧峰仁心醫院慢性病連續處方箋"],
+            "醫療財團法人霧峰仁心醫院",
+            id="legal-owner-as-printed",
+        ),
+        pytest.param(
+            ["杏和大藥局", "領藥收據", ["處方醫院", "晴川小兒科診所"]],
+            "晴川小兒科診所",
+            id="receipt-names-the-prescriber-in-a-box",
+        ),
     ],
 )
-def test_clinic(rows: list[str], expected: str | None) -> None:
+def test_clinic(rows: list[str | list[str]], expected: str | None) -> None:
     assert _value(header.clinic(stacked(*rows))) == expected
 
 
@@ -133,6 +144,20 @@ def _signature_box(label: str, name_x: float) -> list[Row]:
     )
 
 
+def test_dates_under_their_labels() -> None:
+    """A boxed form prints the label over its value: the date under 有效期限 is no visit."""
+    rows = group_rows(
+        [
+            text_line("有效期限", [500, 500, 620, 530]),
+            text_line("114/07/03", [500, 540, 640, 570]),
+            text_line("就醫日期", [60, 100, 180, 130]),
+            text_line("114/04/10", [60, 140, 200, 170]),
+        ]
+    )
+    assert _value(header.visit_date(rows)) == "2025-04-10"
+    assert _value(header.visit_date(rows[2:])) is None
+
+
 @pytest.mark.parametrize(
     ("label", "name_x", "expected"),
     [
@@ -166,13 +191,16 @@ def test_doctor_under_label(label: str, name_x: float, expected: str | None) -> 
         pytest.param(["調劑日期 2025-11-05 就醫日期 114/10/08"], "2025-10-08", id="visit-beats-dispensing"),
         pytest.param(["有效期限：114/12/31"], None, id="only-validity"),
         pytest.param(["領藥日期：2025-05-06"], "2025-05-06", id="dispensing-label-on-a-bag"),
+        pytest.param(["就醫日期:1140410 科目:眼科"], "2025-04-10", id="roc-seven-digits-labelled"),
+        pytest.param(["卡號 1140410"], None, id="roc-seven-digits-unlabelled"),
+        pytest.param([["就醫日期", "1130915", "給藥日份", "14"]], "2024-09-15", id="boxed-label-cell"),
         pytest.param(
             ["出生日期 60/01/01", "114/05/06"], "2025-05-06", id="birth-date-is-not-a-plain-date-label"
         ),
         pytest.param(["回診日期：114/06/03", "日期：114/05/06"], "2025-05-06", id="next-visit-skipped"),
     ],
 )
-def test_visit_date(rows: list[str], expected: str | None) -> None:
+def test_visit_date(rows: list[str | list[str]], expected: str | None) -> None:
     assert _value(header.visit_date(stacked(*rows))) == expected
 
 

@@ -1,7 +1,8 @@
 """Header fields of a slip or drug bag, each read from the rows of one photo.
 
-Every rule is `(rows) -> Found | None`: clinic and institution_code (header_clinic), doctor,
-visit_date, days_supply here; the refill block of a 連續處方箋 is `refill` (header_refill).
+Every rule is `(rows) -> Found | None`: clinic and institution_code (header_clinic), visit_date
+(header_visit), doctor and days_supply here; the refill block of a 連續處方箋 is `refill`
+(header_refill), which returns the rows it read as well.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from collections.abc import Iterator
 
 from rxlens.extract.header_base import CJK, Found, below, squeeze
 from rxlens.extract.header_clinic import clinic, institution_code
-from rxlens.extract.header_dates import DateHit, find_dates, parse_date
+from rxlens.extract.header_dates import parse_date
 from rxlens.extract.header_refill import refill
+from rxlens.extract.header_visit import visit_date
 from rxlens.layout.rows import Row
 from rxlens.ocr.base import TextLine
 from rxlens.textnorm import fold
@@ -66,55 +68,10 @@ def doctor(rows: list[Row]) -> Found | None:
     for i, cell, after, alone in _doctor_labels(rows):
         if name := _person(after):
             return Found(name, rows[i], f"{cell.text} {after}".strip())
-        for row, under in below(rows, i, cell) if alone else ():
+        for row, under in below(rows, cell) if alone else ():
             if name := _person(under.text):
                 return Found(name, row, under.text)
     return None
-
-
-_VISIT_LABEL = re.compile(
-    r"就醫日期|就診日期|開立日期|開方日期|看診日期|門診日期|處方日期|調劑日期|領藥日期|就醫|就診|日期"
-)
-# Dates that are never the visit: birth, validity, refill windows, next visit, ranges, printing.
-# (Compound labels come first so 出生日期 is not read as 出生 + 日期.)
-_OTHER_LABEL = re.compile(
-    r"出生日期|出生|生日|有效日期|有效|期限|期間|截止|回診日期|回診|預約|領藥(?!日期)|列印|印表|[~～至]"
-)
-# A dispensing date is the visit on a first fill only; a plain 日期 may be any date.
-_LABEL_WEIGHT = {"調劑日期": 2.5, "領藥日期": 2.5, "日期": 2.0}
-_ANY_LABEL = re.compile(f"{_VISIT_LABEL.pattern}|{_OTHER_LABEL.pattern}")
-_CLOCK_AFTER = re.compile(r"^\s*\d{1,2}:\d{2}")
-_RANGE_AFTER = re.compile(r"^\s*[~～至]")
-
-
-def _date_score(text: str, hit: DateHit, before: str) -> float | None:
-    """How surely a date is the visit date, from the last label printed before it."""
-    labels = _ANY_LABEL.findall(before)
-    if (labels and _OTHER_LABEL.fullmatch(labels[-1])) or _RANGE_AFTER.match(text[hit.end :]):
-        return None
-    compact = text[hit.start : hit.end].isdigit()
-    if not labels and compact:
-        return None  # 20250416 alone may be any number
-    score = _LABEL_WEIGHT.get(labels[-1], 3.0) if labels else 1.0
-    if _CLOCK_AFTER.match(text[hit.end :]):
-        score -= 0.5  # a print or issue time stamp
-    return score
-
-
-def visit_date(rows: list[Row]) -> Found | None:
-    """The 就醫日期 when labelled, else the highest unlabelled date that is no other kind."""
-    best: tuple[float, Found] | None = None
-    for i, row in enumerate(rows):
-        text, start = fold(row.text), 0
-        for hit in find_dates(row.text, compact=True):
-            score = _date_score(text, hit, text[start : hit.start])
-            start = hit.end
-            if score is None:
-                continue
-            score += 1.0 - i / max(len(rows), 1)
-            if best is None or score > best[0]:
-                best = (score, Found(hit.iso, row, row.text))
-    return best[1] if best else None
 
 
 _DAYS_LABEL = re.compile(

@@ -78,7 +78,7 @@ def _window_dates(rows: list[Row], i: int, cell: TextLine, after: str, base: dat
             break
         following.append(other.text)
     per_cell = [_dates(after, base)] + [_dates(t, base) for t in following]
-    per_cell += [_dates(under.text, base) for _, under in below(rows, i, cell)]
+    per_cell += [_dates(under.text, base) for _, under in below(rows, cell)]
     ranges = [found for found in per_cell if len(found) >= 2]
     if ranges:
         return ranges[0]
