@@ -78,29 +78,14 @@ _DAYS_LABEL = re.compile(
     r"(?:給藥|處方|用藥|投藥)?(?:日份|天數|日數)\s*:?\s*[<〈(【\[]?\s*(\d{1,3})(?!\d)"
     r"|本單發藥\s*(\d{1,3})\s*[天日]|(?:共|服用)\s*(\d{1,3})\s*[天日](?!期)|(\d{1,3})\s*[天日]份"
 )
-_DAYS_ON_LINE = re.compile(r"(?<![\d月/.])(\d{1,3})\s*(?:天|日|DAYS?)(?![份期])")
-_NOT_SUPPLY = re.compile(r"有效|期限|期間|回診|餘藥|預約")
-
-
-def _days_printed(rows: list[Row]) -> list[tuple[int, Row]]:
-    """Every `28 天`/`28 days` on the page outside validity and refill notes."""
-    return [
-        (int(m.group(1)), row)
-        for row in rows
-        if not _NOT_SUPPLY.search(row.text)
-        for m in _DAYS_ON_LINE.finditer(fold(row.text))
-    ]
 
 
 def days_supply(rows: list[Row]) -> Found | None:
-    """給藥日份 and its kin; else the one supply every drug line prints (forms without a field)."""
+    """給藥日份 and its kin, as the header prints it. (A form without the field prints days on
+    each drug line; those are read with the drugs, and visits.days_from_drugs uses them.)"""
     for row in rows:
         if m := _DAYS_LABEL.search(squeeze(fold(row.text))):
             value = int(next(g for g in m.groups() if g))
             if 0 < value <= 365:
                 return Found(value, row, row.text)
-    printed = _days_printed(rows)
-    values = {value for value, _ in printed}
-    if len(printed) >= 2 and len(values) == 1 and 0 < (value := values.pop()) <= 365:
-        return Found(value, printed[0][1], printed[0][1].text)
     return None
