@@ -80,6 +80,15 @@ def test_families_print_what_they_promise(generated: list[Truth]) -> None:
     assert len({len(t.medications) for t in by_family["clinic_bag"]}) == 1
 
 
+def test_the_set_has_the_hard_cases(generated: list[Truth]) -> None:
+    meds = [m for t in generated for m in t.medications]
+    assert any(len({m.days for m in t.medications}) > 1 for t in generated)  # days differ per drug
+    assert any(m.dose == 0.5 for m in meds) and any(m.prn for m in meds) and any(m.weekdays for m in meds)
+    assert any(not m.known for m in meds) and any(t.days_supply is None for t in generated)
+    assert any(any("\u4e00" <= c <= "\u9fff" for c in m.frequency_printed) for m in meds)  # Chinese wording
+    assert sum(t.damaged for t in generated) in range(10, 31)
+
+
 @pytest.mark.parametrize(
     ("code", "per_day", "weekdays"),
     [

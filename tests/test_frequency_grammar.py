@@ -129,6 +129,8 @@ TABLE = [
     _row("睡前", "HS", 1, timing="HS", id="zh-睡前"),
     _row("每晚", "QN", 1, id="zh-每晚"),
     _row("每日早上", "QDAM", 1, id="zh-每日早上"),
+    _row("每天晚上", "QN", 1, id="zh-每天晚上"),
+    _row("每日 ３ 次", "TID", 3, id="zh-full-width-digit"),
     _row("每日一次 睡前服用", "QD", 1, timing="HS", id="zh-每日一次-睡前"),
     _row("每日一次，每次1錠，睡前服用", "QD", 1, timing="HS", id="zh-dose-between"),
     _row("每日三次 飯後", "TID", 3, timing="PC", id="zh-每日三次-飯後"),
@@ -253,6 +255,7 @@ def test_parse_rejects_what_is_not_one_frequency(text: str) -> None:
         pytest.param("ACETAMINOPHEN 500MG 1 TAB Q4HPRN", "Q4HPRN", "Q4H", None, id="after-drug-name"),
         pytest.param("眼藥水 每次1滴 QIO 雙眼", "QIO", "QIO", None, id="unknown-token"),
         pytest.param("HSO (OU)", "HSO", "HSO", "HS", id="unknown-hso"),
+        pytest.param("㎎ 每次1錠 ＴＩＤ", "ＴＩＤ", "TID", None, id="span-after-expanding-character"),
         pytest.param("1#BIDAC*14", "BIDAC", "BID", "AC", id="stars-and-hash"),
         pytest.param(
             "焦慮不適時服用 每日不超過3次", "焦慮不適時服用 每日不超過3次", "PRN", None, id="prn-with-max"

@@ -16,7 +16,7 @@ Weighted = list[tuple[str, float]]
 DAILY: Weighted = [
     ("QD", 10), ("BID", 7), ("TID", 7), ("QID", 2), ("HS", 4), ("QDAM", 2), ("QDPM", 1),
     ("QDHS", 1.5), ("QN", 1), ("QAM&HS", 0.7), ("BID&HS", 0.7), ("TID&HS", 0.5),
-    ("Q8H", 1), ("Q12H", 1), ("Q6H", 0.5),
+    ("Q8H", 1), ("Q12H", 1), ("Q6H", 0.5), ("Q4H", 0.4),
 ]  # fmt: skip
 NON_DAILY: Weighted = [
     ("QOD", 1), ("QW", 1), ("BIW", 0.6), ("TIW", 0.5), ("QW(1,3,5)", 0.8), ("QW(2,4,6)", 0.3),
@@ -94,7 +94,7 @@ def nhi(rng: random.Random, extra: Weighted | None = None, joiner: str = "") -> 
     if code in MEAL_CAPABLE and rng.random() < 0.45:
         suffix, timing, _ = rng.choices(MEAL_SUFFIX, weights=[w for *_, w in MEAL_SUFFIX])[0]
         return usage(f"{code}{joiner}{suffix}", code, timing)
-    if code in PRN_CAPABLE and rng.random() < 0.12:
+    if code in PRN_CAPABLE and rng.random() < (0.7 if code in ("Q4H", "Q6H") else 0.12):
         return usage(f"{code}{joiner}PRN", code, prn=True)
     return usage(code, code, prn=code == "PRN")
 
@@ -112,7 +112,8 @@ def chinese(rng: random.Random) -> Usage:
     """Clinic and pharmacy wording: 一日三次 飯後, 三餐飯後, 每週一三五, 需要時服用 …"""
     roll = rng.random()
     if roll < 0.12:
-        text = rng.choice(ZH_PRN) + rng.choice(ZH_PRN_LIMIT)
+        dose = "{dose}" if rng.random() < 0.5 else ""  # 焦慮不適時服用2顆: the scenario fills the dose in
+        text = rng.choice(ZH_PRN) + dose + rng.choice(ZH_PRN_LIMIT)
         return usage(text, "PRN", prn=True)
     if roll < 0.35:
         text, code, timing = rng.choice(ZH_FUSED)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 
 from rxlens.catalog.records import Product
 from rxlens.evaluation import identity, naming, phrasebook
@@ -12,7 +13,7 @@ from rxlens.evaluation.codes import Usage, doses
 from rxlens.evaluation.truth import Truth, TruthMedication
 
 EYE_FORMS = {"眼用液劑", "眼耳鼻用軟膏", "外用軟膏劑", "外用液劑"}
-EYE_WORDS = ("EYE", "OPHTHALMIC", "OINT", "CREAM", "GEL", "眼", "軟膏", "乳膏")
+EYE_WORDS = re.compile(r"\b(EYE|OPHTHALMIC|OINTMENT|CREAM|GEL)\b|眼藥|點眼|眼用|軟膏|乳膏")
 ORAL_FORMS = {"一般錠劑膠囊劑", "緩釋錠劑膠囊劑", "腸溶製劑", ""}
 DAYS = [(28, 8), (30, 3), (7, 6), (14, 4), (3, 3), (5, 2), (56, 1), (84, 1)]
 SHORT_DAYS = [3, 5, 7, 14]
@@ -38,8 +39,11 @@ class Spec:
 
 
 def _is_eye(p: Product) -> bool:
-    text = f"{p.name_zh} {p.name_en.upper()}"
-    return p.dosage_form in EYE_FORMS or any(w in text for w in EYE_WORDS)
+    """Eye drops, eye ointments and skin ointments or creams (by form; by name when no form)."""
+    if p.dosage_form:
+        return p.dosage_form in EYE_FORMS
+    solid = any(w in p.name_zh for w in ("錠", "膠囊")) or re.search(r"\b(TAB|CAP)", p.name_en.upper())
+    return not solid and bool(EYE_WORDS.search(f"{p.name_zh} {p.name_en.upper()}"))
 
 
 def _for_eyes(p: Product) -> bool:
@@ -75,6 +79,8 @@ class ScenarioMaker:
         style = "topical" if spec.eye and not _for_eyes(p) else spec.style
         u = phrasebook.STYLES[style](rng)
         dose = 1.0 if spec.eye else rng.choices([d for d, _ in DOSES], weights=[w for _, w in DOSES])[0]
+        unit = _unit_for(p, unit)
+        u = replace(u, printed=u.printed.replace("{dose}", f"{dose:g}{unit}"))
         en = naming.english(p, rng.choice(spec.en_styles), rng) if spec.names != "zh" else ""
         zh = naming.chinese(p, rng) if spec.names != "en" else ""
         return TruthMedication(
@@ -85,7 +91,7 @@ class ScenarioMaker:
             strength_mg=naming.single_mg(p),
             nhi_code=p.nhi_codes[0] if p.nhi_codes else None,
             dose=dose,
-            dose_unit=_unit_for(p, unit),
+            dose_unit=unit,
             frequency_printed=u.printed,
             frequency_code=u.code,
             timing_code=u.timing,

@@ -132,8 +132,9 @@ def _every(x: int, unit: str, printed: str) -> Meaning:
 
 def _fold(text: str) -> tuple[str, list[int] | None]:
     """NFKC + upper case, with where each folded character came from (None: the same place)."""
-    if text.isascii():
-        return text.upper(), None
+    folded = unicodedata.normalize("NFKC", text).upper()
+    if len(folded) == len(text):
+        return folded, None  # full-width forms fold one to one: the common case, kept cheap
     chars: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(text):

@@ -128,43 +128,55 @@ def _fixed(code: str) -> Callable[[re.Match[str]], Piece | None]:
 
 
 _DAY = r"(?:每|一|(?<!\d)1)\s*[日天]"
-_RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Piece | None]]] = [
-    (re.compile(rf"{_DAY}\s*(?:服用|使用|用)?\s*([1-4一二兩三四])\s*次"), _daily),
-    (re.compile(rf"(?:每|一)\s*{_WEEK}\s*(?:服用|使用|用)?\s*([1-3一二兩三])\s*次"), _weekly),
+# Each rule names the characters one of which its wording must contain: most OCR lines hold none,
+# and a `in` test is far cheaper than a regex scan.
+_RULES: list[tuple[str, re.Pattern[str], Callable[[re.Match[str]], Piece | None]]] = [
+    ("日天", re.compile(rf"{_DAY}\s*(?:服用|使用|用)?\s*([1-4一二兩三四])\s*次"), _daily),
+    ("週周星禮", re.compile(rf"(?:每|一)\s*{_WEEK}\s*(?:服用|使用|用)?\s*([1-3一二兩三])\s*次"), _weekly),
     (
+        "週周星禮",
         re.compile(
             rf"每\s*{_WEEK}\s*([一二三四五六日天1-7](?:\s*[、,及和]?\s*[一二三四五六日天1-7])*)(?!\s*次)"
         ),
         _weekdays,
     ),
-    (re.compile(rf"每\s*{_N}\s*{_WEEK}{_ONE}"), _every("W")),
-    (re.compile(rf"每\s*{_N}?\s*個?\s*月{_ONE}"), _every("M")),
-    (re.compile(rf"每\s*{_N}\s*(?:[~\-至到]\s*{_N}\s*)?個?\s*(?:小時|鐘頭|HRS?|H){_ONE}"), _every("H")),
-    (re.compile(rf"每\s*{_N}\s*分鐘{_ONE}"), _every("MN")),
-    (re.compile(rf"每\s*{_N}\s*[日天]{_ONE}"), _every("D")),
-    (re.compile(rf"(?:每\s*隔\s*[一1]\s*[日天]|隔\s*[日天]){_ONE}"), _fixed("QOD")),
-    (re.compile(rf"(?:每[日天]\s*)?早晚(?:\s*各\s*[一1]\s*次)?|{_DAY}\s*早晚"), _fixed("BID")),
-    (re.compile(r"(?:每[日天]\s*)?早午晚(?:\s*各\s*[一1]\s*次)?"), _fixed("TID")),
+    ("週周星禮", re.compile(rf"每\s*{_N}\s*{_WEEK}{_ONE}"), _every("W")),
+    ("月", re.compile(rf"每\s*{_N}?\s*個?\s*月{_ONE}"), _every("M")),
     (
+        "時頭H",
+        re.compile(rf"每\s*{_N}\s*(?:[~\-至到]\s*{_N}\s*)?個?\s*(?:小時|鐘頭|HRS?|H){_ONE}"),
+        _every("H"),
+    ),
+    ("分", re.compile(rf"每\s*{_N}\s*分鐘{_ONE}"), _every("MN")),
+    ("日天", re.compile(rf"每\s*{_N}\s*[日天]{_ONE}"), _every("D")),
+    ("隔", re.compile(rf"(?:每\s*隔\s*[一1]\s*[日天]|隔\s*[日天]){_ONE}"), _fixed("QOD")),
+    ("早", re.compile(rf"(?:每[日天]\s*)?早晚(?:\s*各\s*[一1]\s*次)?|{_DAY}\s*早晚"), _fixed("BID")),
+    ("午", re.compile(r"(?:每[日天]\s*)?早午晚(?:\s*各\s*[一1]\s*次)?"), _fixed("TID")),
+    (
+        "餐",
         re.compile(
             rf"(?:每[日天]\s*)?(三餐|早午晚餐?|早晚餐?|早餐|午餐|晚餐)\s*飯?\s*(前|後)?{_MINUTES}"
             r"\s*(空腹)?(\s*(?:及|和|與|、|,)?\s*睡前(?:服用|使用)?)?"
         ),
         _meal,
     ),
-    (re.compile(r"每晚\s*睡前(?:服用|使用)?"), lambda m: _coded("HS", m, "HS")),
-    (re.compile(rf"每晚{_ONE}"), _fixed("QN")),
-    (re.compile(r"每[日天]\s*(?:早上|早晨)(?:\s*[一1]\s*次)?|每早"), _fixed("QDAM")),
-    (re.compile(r"(?:依|遵|按)照?\s*醫(?:師|生)?\s*(?:指示|囑咐|囑)(?:使用|服用)?"), _fixed("ASORDER")),
-    (re.compile(r"(?:立即|立刻|馬上)(?:服用|使用)"), _fixed("STAT")),
-    (re.compile(r"單次(?:服用|使用|給藥)"), _fixed("ONCE")),
-    (re.compile(rf"(?:飯|餐)\s*(前|後){_MINUTES}(?:服用|使用)?"), _timing("MEAL")),
-    (re.compile(r"空腹(?:時)?"), _timing("AC")),
-    (re.compile(r"隨餐|餐中|與餐同服|與食物同服|用餐時|進食時"), _timing("CC")),
-    (re.compile(rf"睡前{_MINUTES}(?:服用|使用)?"), _timing("HS", alone="HS")),
-    (re.compile(rf"(?:有)?(?:需要|必要|{_SYMPTOM}{{1,3}})時(?:使用|服用)?"), _prn),
-    (re.compile(rf"{_DAY}\s*(?:最多|至多)?\s*(?:不可|不能|不得|不要|不宜|勿|不)?\s*超過\s*{_N}\s*次"), _prn),
-    (re.compile(rf"{_DAY}\s*(?:最多|至多)\s*{_N}\s*次"), _prn),
+    ("晚", re.compile(r"每晚\s*睡前(?:服用|使用)?"), lambda m: _coded("HS", m, "HS")),
+    ("晚", re.compile(rf"(?:每晚|每[日天]\s*晚上){_ONE}"), _fixed("QN")),
+    ("早", re.compile(r"每[日天]\s*(?:早上|早晨)(?:\s*[一1]\s*次)?|每早"), _fixed("QDAM")),
+    ("醫", re.compile(r"(?:依|遵|按)照?\s*醫(?:師|生)?\s*(?:指示|囑咐|囑)(?:使用|服用)?"), _fixed("ASORDER")),
+    ("立刻馬", re.compile(r"(?:立即|立刻|馬上)(?:服用|使用)"), _fixed("STAT")),
+    ("單", re.compile(r"單次(?:服用|使用|給藥)"), _fixed("ONCE")),
+    ("飯餐", re.compile(rf"(?:飯|餐)\s*(前|後){_MINUTES}(?:服用|使用)?"), _timing("MEAL")),
+    ("空", re.compile(r"空腹(?:時)?"), _timing("AC")),
+    ("隨餐食", re.compile(r"隨餐|餐中|與餐同服|與食物同服|用餐時|進食時"), _timing("CC")),
+    ("睡", re.compile(rf"睡前{_MINUTES}(?:服用|使用)?"), _timing("HS", alone="HS")),
+    ("時", re.compile(rf"(?:有)?(?:需要|必要|{_SYMPTOM}{{1,3}})時(?:使用|服用)?"), _prn),
+    (
+        "超",
+        re.compile(rf"{_DAY}\s*(?:最多|至多)?\s*(?:不可|不能|不得|不要|不宜|勿|不)?\s*超過\s*{_N}\s*次"),
+        _prn,
+    ),
+    ("多", re.compile(rf"{_DAY}\s*(?:最多|至多)\s*{_N}\s*次"), _prn),
 ]
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -174,7 +186,9 @@ def pieces(folded: str) -> list[Piece]:
     if not _CJK.search(folded):
         return []
     found = []
-    for pattern, build in _RULES:
+    for trigger, pattern, build in _RULES:
+        if not any(ch in folded for ch in trigger):
+            continue
         for m in pattern.finditer(folded):
             if m.end() > m.start() and (piece := build(m)):
                 found.append(piece)

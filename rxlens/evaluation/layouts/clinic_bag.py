@@ -37,15 +37,12 @@ WARNINGS = [
 def usage_line(m: TruthMedication, rng: random.Random) -> str:
     """一日三次 飯後 每次1顆 / 每次1顆 一日三次 / 焦慮不適時服用2顆 (a PRN wording carries the dose)."""
     dose = f"{dose_text(m.dose, rng)}{m.dose_unit}"
-    if m.prn and "服用" in m.frequency_printed and rng.random() < 0.6:
-        head, _, tail = m.frequency_printed.partition("，")
-        return f"{head}{dose}" + (f"，{tail}" if tail else "")
+    if m.prn and f"{m.dose:g}{m.dose_unit}" in m.frequency_printed:
+        return m.frequency_printed
     return rng.choice([f"{m.frequency_printed}  每次{dose}", f"每次{dose}  {m.frequency_printed}"])
 
 
-def render(truth: Truth, rng: random.Random) -> Image.Image:
-    m = truth.medications[0]
-    s = Sheet((1100, 1560), rng, rng.choice([SANS, SERIF]))
+def _top(s: Sheet, truth: Truth, rng: random.Random) -> float:
     visit = date.fromisoformat(truth.visit_date)
     s.text(550, 36, truth.clinic_name, 52, bold=True, anchor="ma")
     place = identity.institution(rng, "clinic")
@@ -55,7 +52,10 @@ def render(truth: Truth, rng: random.Random) -> Image.Image:
     s.text(60, 170, f"姓名：{identity.person(rng)}   {rng.choice('男女')}   {rng.randint(3, 90)}歲", 32)
     s.text(60, 222, f"{rng.choice(['就診日期', '調劑日期', '日期'])}：{identity.any_date(visit, rng)}", 32)
     s.hline(280, 40, 1060, 1)
-    y = 300
+    return 300
+
+
+def _drug(s: Sheet, m: TruthMedication, rng: random.Random, y: float) -> float:
     s.text(60, y, "藥名：", 34, bold=True)
     main = m.name_zh or m.name_en
     s.text(170, y, main, s.fit(main, 860, 40), bold=True)
@@ -68,21 +68,19 @@ def render(truth: Truth, rng: random.Random) -> Image.Image:
     s.text(60, y + 16, "用法：", 40, bold=True)
     s.text(200, y + 14, line, s.fit(line, 840, 46), bold=True)
     y += 116
-    s.text(
-        60,
-        y,
-        f"數量：共{m.total:g}{m.dose_unit}    {rng.choice(['給藥天數', '天數', ''])}{m.days}天"
-        + rng.choice(["", "份"]),
-        34,
-    )
-    y += 60
+    days = f"{rng.choice(['給藥天數', '天數', ''])}{m.days}天{rng.choice(['', '份'])}"
+    s.text(60, y, f"數量：共{m.total:g}{m.dose_unit}    {days}", 34)
+    return y + 60
+
+
+def render(truth: Truth, rng: random.Random) -> Image.Image:
+    s = Sheet((1100, 1560), rng, rng.choice([SANS, SERIF]))
+    y = _drug(s, truth.medications[0], rng, _top(s, truth, rng))
     s.text(60, y, f"外觀：{rng.choice(LOOKS)}", 30)
-    y += 50
-    s.text(60, y, f"醫師：{truth.doctor_name}    藥師：{identity.person(rng)}", 30)
-    y += 64
+    s.text(60, y + 50, f"醫師：{truth.doctor_name}    藥師：{identity.person(rng)}", 30)
+    y += 114
     s.hline(y, 40, 1060, 1)
     for warning in rng.sample(WARNINGS, 3):
-        y += 16
-        s.text(60, y, f"※{warning}", 26)
-        y += 32
+        s.text(60, y + 16, f"※{warning}", 26)
+        y += 48
     return s.finish(y + 60)

@@ -27,20 +27,7 @@ COLS = [
 ]
 
 
-def render(truth: Truth, rng: random.Random) -> Image.Image:
-    s = Sheet((1400, 1000), rng, SERIF)
-    visit = date.fromisoformat(truth.visit_date)
-    s.text(60, 30, "全民健康保險門診交付調劑處方箋" + rng.choice(["  ≡ 連續", ""]), 34)
-    s.text(60, 80, f"醫院服務機構:{truth.clinic_name}({truth.institution_code})", 28)
-    s.text(60, 122, f"姓名 {identity.person(rng)}     身份證字號 {identity.patient_id(rng)}", 26)
-    s.text(60, 162, f"就醫日期:{identity.roc(visit, rng)}    科目:眼科    卡號:{rng.randint(1, 99):04d}", 26)
-    s.text(
-        60,
-        202,
-        "主要傷病名稱:({}){}".format(*rng.choice(EYE_DX)),
-        26,
-    )
-    y = 250
+def _rows(s: Sheet, truth: Truth, y: float) -> float:
     for x, head in COLS:
         s.text(x, y, head, 26)
     s.hline(y + 40, 60, 1300, 2)
@@ -53,7 +40,18 @@ def render(truth: Truth, rng: random.Random) -> Image.Image:
         s.text(1260, y, f"{m.total:g}", 28, anchor="ra")
         y += 44
     s.hline(y + 4, 60, 1300, 2)
-    y += 24
+    return y + 24
+
+
+def render(truth: Truth, rng: random.Random) -> Image.Image:
+    s = Sheet((1400, 1000), rng, SERIF)
+    visit = date.fromisoformat(truth.visit_date)
+    s.text(60, 30, "全民健康保險門診交付調劑處方箋" + rng.choice(["  ≡ 連續", ""]), 34)
+    s.text(60, 80, f"醫院服務機構:{truth.clinic_name}({truth.institution_code})", 28)
+    s.text(60, 122, f"姓名 {identity.person(rng)}     身份證字號 {identity.patient_id(rng)}", 26)
+    s.text(60, 162, f"就醫日期:{identity.roc(visit, rng)}    科目:眼科    卡號:{rng.randint(1, 99):04d}", 26)
+    s.text(60, 202, "主要傷病名稱:({}){}".format(*rng.choice(EYE_DX)), 26)
+    y = _rows(s, truth, 250)
     s.text(60, y, f"醫師:{truth.doctor_name}", 28)
     s.text(330, y, "處方醫院核章", 26)
     s.text(700, y, f"連續處方箋調劑   可調劑 {rng.randint(2, 3)} 次", 26)

@@ -19,42 +19,30 @@ SPEC = Spec(
 )  # fmt: skip
 
 
-def _header(s: Sheet, truth: Truth, rng: random.Random) -> float:
-    visit = date.fromisoformat(truth.visit_date)
+def _title(s: Sheet, truth: Truth, rng: random.Random) -> None:
     w = s.text(60, 20, f"Rx.{truth.clinic_name}", 44, bold=True)
     s.text(90 + w, 34, f"{truth.institution_code}", 26)
     s.text(90 + w + 190, 28, "【門診交付調劑一般藥品連續處方箋】（第 1 頁）", 30)
     s.barcode(60, 82, 700, 34)
     s.text(800, 86, f"B{rng.randint(10**8, 10**9 - 1)}  編號： {rng.randint(10**17, 10**18 - 1)}", 20)
-    s.text(
-        70,
-        140,
-        f"姓    名：{identity.person(rng)}    病歷號：{rng.randint(10**6, 10**7)}    "
-        f"身分證號：{identity.patient_id(rng)}",
-        26,
-    )
+    patient = f"姓    名：{identity.person(rng)}    病歷號：{rng.randint(10**6, 10**7)}"
+    s.text(70, 140, f"{patient}    身分證號：{identity.patient_id(rng)}", 26)
     s.hline(185, 50, s.width - 50)
+
+
+def _header(s: Sheet, truth: Truth, rng: random.Random) -> float:
+    _title(s, truth, rng)
+    visit = date.fromisoformat(truth.visit_date)
+    dept = f"就醫科別：< {rng.randint(10000, 19999)} - {identity.department(rng)} >"
+    serial = f"健保就醫序號：{rng.randint(1, 99):04d}"
+    s.text(70, 196, f"{dept}       就醫日期：{identity.roc(visit, rng)}      {serial}", 26)
     dx = identity.diagnoses(rng, 1)[0]
-    s.text(
-        70,
-        196,
-        f"就醫科別：< {rng.randint(10000, 19999)} - {identity.department(rng)} >       "
-        f"就醫日期：{identity.roc(visit, rng)}      健保就醫序號：{rng.randint(1, 99):04d}",
-        26,
-    )
     s.text(70, 236, f"傷病名稱及主要診斷：  {dx[0]}", 26)
     s.text(70, 272, f"國際疾病分類：  {dx[1]}", 26)
-    days = (
-        f"單次給藥日份：{truth.days_supply}日，尚可調劑<{rng.randint(1, 3)}>次"
-        if truth.days_supply
-        else "單次給藥日份：    日"
-    )
-    s.text(
-        70,
-        308,
-        f"免部分負擔代碼及原因：  {rng.choice(['A12 - 西醫門診', '001 - 重大傷病', '003 - 低收入戶'])}",
-        26,
-    )
+    exempt = rng.choice(["A12 - 西醫門診", "001 - 重大傷病", "003 - 低收入戶"])
+    s.text(70, 308, f"免部分負擔代碼及原因：  {exempt}", 26)
+    refills = f"，尚可調劑<{rng.randint(1, 3)}>次"
+    days = f"單次給藥日份：{truth.days_supply}日{refills}" if truth.days_supply else "單次給藥日份：    日"
     s.text(760, 308, days, 26)
     return _refill_boxes(s, truth, rng, 350)
 

@@ -21,6 +21,27 @@ EDGES = [40, 540, 720, 800, 880, 960, 1080, 1200]
 HEADS = ["藥品名稱", "頻次", "單次", "單位", "天數", "數量", "金額"]
 
 
+def _rows(s: Sheet, truth: Truth, rng: random.Random, y: float) -> tuple[float, int]:
+    """The table; returns where it ends and the drug fee it adds up to."""
+    h = 46
+    s.hline(y, 40, 1200, 2)
+    for c, head in enumerate(HEADS):
+        s.cell((EDGES[c], y, EDGES[c + 1], y + h), head, 24, "c", bold=True)
+    y += h
+    s.hline(y, 40, 1200, 1)
+    fee = 0
+    for m in truth.medications:
+        price = int(m.total * rng.choice([1, 2, 3, 5]))
+        fee += price
+        dose = dose_text(m.dose, rng)
+        cells = [m.name_zh, m.frequency_printed, dose, m.dose_unit, f"{m.days}", f"{m.total:g}", f"{price}"]
+        for c, text in enumerate(cells):
+            s.cell((EDGES[c], y, EDGES[c + 1], y + h), text, 24, "l" if c < 2 else "r")
+        y += h
+    s.hline(y + 4, 40, 1200, 2)
+    return y + 20, fee
+
+
 def render(truth: Truth, rng: random.Random) -> Image.Image:
     s = Sheet((1240, 1500), rng, rng.choice([SANS, MONO]))
     visit = date.fromisoformat(truth.visit_date)
@@ -31,30 +52,7 @@ def render(truth: Truth, rng: random.Random) -> Image.Image:
     s.text(40, 180, f"處方醫院：{truth.clinic_name}     處方醫師：{truth.doctor_name}", 26)
     days = f"給藥日數：{truth.days_supply} 天" if truth.days_supply else ""
     s.text(40, 220, f"{days}   調劑藥師：{identity.person(rng)}", 26)
-    y, h = 270, 46
-    s.hline(y, 40, 1200, 2)
-    for c, head in enumerate(HEADS):
-        s.cell((EDGES[c], y, EDGES[c + 1], y + h), head, 24, "c", bold=True)
-    y += h
-    s.hline(y, 40, 1200, 1)
-    fee = 0
-    for m in truth.medications:
-        price = int(m.total * rng.choice([1, 2, 3, 5]))
-        fee += price
-        cells = [
-            m.name_zh,
-            m.frequency_printed,
-            dose_text(m.dose, rng),
-            m.dose_unit,
-            f"{m.days}",
-            f"{m.total:g}",
-            f"{price}",
-        ]
-        for c, text in enumerate(cells):
-            s.cell((EDGES[c], y, EDGES[c + 1], y + h), text, 24, "l" if c < 2 else "r")
-        y += h
-    s.hline(y + 4, 40, 1200, 2)
-    y += 20
+    y, fee = _rows(s, truth, rng, 270)
     for label, value in [
         ("藥費合計", fee),
         ("藥事服務費", rng.choice([54, 59, 64])),
