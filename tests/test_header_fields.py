@@ -231,6 +231,7 @@ def test_days_supply(rows: list[str], expected: int | None) -> None:
         pytest.param(["單次給藥日份：28日，尚可調劑<2>次"], (3, None, []), id="fills-left-after-this-one"),
         pytest.param(["第3次調劑", "慢箋可調劑 3 次"], (3, 3, []), id="this-fill"),
         pytest.param(["第二次調劑"], (None, 2, []), id="this-fill-chinese-numeral"),
+        pytest.param(["慢箋 第2次/共3次"], (3, 2, []), id="fill-of-total-on-a-refill-bag"),
         pytest.param(
             ["就醫日期 114/04/20", "第二次領藥 114/05/01~114/05/10"],
             (None, None, [(2, "2025-05-01", "2025-05-10")]),
