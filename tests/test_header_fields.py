@@ -55,7 +55,13 @@ def test_fixture_refill(name: str) -> None:
         pytest.param(["高雄榮總 慢性病連續處方箋(交病患)"], "高雄榮總", id="short-form-rongzong"),
         pytest.param(["臺東松濤診所"], "臺東松濤診所", id="tai-stays-as-printed"),
         pytest.param(["北辰醫院"], "北辰醫院", id="unregistered-name-not-forced-onto-near-register-name"),
-        pytest.param(["輔英科枝大學附設醫院"], "輔英科技大學附設醫院", id="ocr-slip-corrected-by-register"),
+        pytest.param(["輔英科枝大學附設醫院"], "輔英科枝大學附設醫院", id="complete-name-kept-without-code"),
+        pytest.param(
+            ["輔英科枝大學附設醫院", "醫院代號:1343030018"],
+            "輔英科技大學附設醫院",
+            id="printed-code-corrects-spelling",
+        ),
+        pytest.param(["陽明耳鼻喉科診所"], "陽明耳鼻喉科診所", id="one-letter-from-a-registered-clinic"),
         pytest.param(["輔英科技大學附設醫阮"], "輔英科技大學附設醫院", id="misread-ending-found-in-register"),
         pytest.param(["青 嵐 家 醫 診 所"], "青嵐家醫診所", id="letter-spaced-name"),
         pytest.param(
@@ -77,9 +83,20 @@ def test_fixture_refill(name: str) -> None:
             ["醫事機構代碼：1343030018", "就醫日期：114/07/21"], "輔英科技大學附設醫院", id="code-only"
         ),
         pytest.param(["處方醫院核章", "醫院代號", "可至健保特約藥局調劑"], None, id="labels-are-not-names"),
+        pytest.param(["嘉義澄心診所"], "嘉義澄心診所", id="place-before-a-registered-name-kept"),
+        pytest.param(
+            ["醫療財團法人霧峰仁心醫院慢性病連續處方箋"],
+            "醫療財團法人霧峰仁心醫院",
+            id="legal-owner-as-printed",
+        ),
+        pytest.param(
+            ["杏和大藥局", "領藥收據", ["處方醫院", "晴川小兒科診所"]],
+            "晴川小兒科診所",
+            id="receipt-names-the-prescriber-in-a-box",
+        ),
     ],
 )
-def test_clinic(rows: list[str], expected: str | None) -> None:
+def test_clinic(rows: list[str | list[str]], expected: str | None) -> None:
     assert _value(header.clinic(stacked(*rows))) == expected
 
 
@@ -127,6 +144,20 @@ def _signature_box(label: str, name_x: float) -> list[Row]:
     )
 
 
+def test_dates_under_their_labels() -> None:
+    """A boxed form prints the label over its value: the date under 有效期限 is no visit."""
+    rows = group_rows(
+        [
+            text_line("有效期限", [500, 500, 620, 530]),
+            text_line("114/07/03", [500, 540, 640, 570]),
+            text_line("就醫日期", [60, 100, 180, 130]),
+            text_line("114/04/10", [60, 140, 200, 170]),
+        ]
+    )
+    assert _value(header.visit_date(rows)) == "2025-04-10"
+    assert _value(header.visit_date(rows[2:])) is None
+
+
 @pytest.mark.parametrize(
     ("label", "name_x", "expected"),
     [
@@ -159,9 +190,17 @@ def test_doctor_under_label(label: str, name_x: float, expected: str | None) -> 
         ),
         pytest.param(["調劑日期 2025-11-05 就醫日期 114/10/08"], "2025-10-08", id="visit-beats-dispensing"),
         pytest.param(["有效期限：114/12/31"], None, id="only-validity"),
+        pytest.param(["領藥日期：2025-05-06"], "2025-05-06", id="dispensing-label-on-a-bag"),
+        pytest.param(["就醫日期:1140410 科目:眼科"], "2025-04-10", id="roc-seven-digits-labelled"),
+        pytest.param(["卡號 1140410"], None, id="roc-seven-digits-unlabelled"),
+        pytest.param([["就醫日期", "1130915", "給藥日份", "14"]], "2024-09-15", id="boxed-label-cell"),
+        pytest.param(
+            ["出生日期 60/01/01", "114/05/06"], "2025-05-06", id="birth-date-is-not-a-plain-date-label"
+        ),
+        pytest.param(["回診日期：114/06/03", "日期：114/05/06"], "2025-05-06", id="next-visit-skipped"),
     ],
 )
-def test_visit_date(rows: list[str], expected: str | None) -> None:
+def test_visit_date(rows: list[str | list[str]], expected: str | None) -> None:
     assert _value(header.visit_date(stacked(*rows))) == expected
 
 
@@ -173,9 +212,12 @@ def test_visit_date(rows: list[str], expected: str | None) -> None:
         pytest.param(["天數: 7"], 7, id="tian-shu"),
         pytest.param(["本單發藥 3 日"], 3, id="this-bag"),
         pytest.param(["日數 14天"], 14, id="ri-shu"),
+        pytest.param(["服用 5 天"], 5, id="take-for"),
+        pytest.param(["共 10 天份"], 10, id="days-worth"),
         pytest.param(["本處方箋有效期間為【84】天，逾期無效"], None, id="validity-is-not-supply"),
-        pytest.param(["1 TAB QD PO 28 days", "1 TAB HS PO 28days"], 28, id="every-line-prints-the-same"),
-        pytest.param(["1 TAB QD PO 28 days", "1 TAB HS PO 14days"], None, id="lines-disagree"),
+        pytest.param(
+            ["1 TAB QD PO 28 days", "1 TAB HS PO 28days"], None, id="drug-line-days-are-not-the-header"
+        ),
     ],
 )
 def test_days_supply(rows: list[str], expected: int | None) -> None:
@@ -189,6 +231,7 @@ def test_days_supply(rows: list[str], expected: int | None) -> None:
         pytest.param(["單次給藥日份：28日，尚可調劑<2>次"], (3, None, []), id="fills-left-after-this-one"),
         pytest.param(["第3次調劑", "慢箋可調劑 3 次"], (3, 3, []), id="this-fill"),
         pytest.param(["第二次調劑"], (None, 2, []), id="this-fill-chinese-numeral"),
+        pytest.param(["慢箋 第2次/共3次"], (3, 2, []), id="fill-of-total-on-a-refill-bag"),
         pytest.param(
             ["就醫日期 114/04/20", "第二次領藥 114/05/01~114/05/10"],
             (None, None, [(2, "2025-05-01", "2025-05-10")]),

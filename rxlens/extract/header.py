@@ -1,7 +1,8 @@
 """Header fields of a slip or drug bag, each read from the rows of one photo.
 
-Every rule is `(rows) -> Found | None`: clinic and institution_code (header_clinic), doctor,
-visit_date, days_supply here; the refill block of a 連續處方箋 is `refill` (header_refill).
+Every rule is `(rows) -> Found | None`: clinic and institution_code (header_clinic), visit_date
+(header_visit), doctor and days_supply here; the refill block of a 連續處方箋 is `refill`
+(header_refill), which returns the rows it read as well.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from collections.abc import Iterator
 
 from rxlens.extract.header_base import CJK, Found, below, squeeze
 from rxlens.extract.header_clinic import clinic, institution_code
-from rxlens.extract.header_dates import DateHit, find_dates, parse_date
+from rxlens.extract.header_dates import parse_date
 from rxlens.extract.header_refill import refill
+from rxlens.extract.header_visit import visit_date
 from rxlens.layout.rows import Row
 from rxlens.ocr.base import TextLine
 from rxlens.textnorm import fold
@@ -66,80 +68,24 @@ def doctor(rows: list[Row]) -> Found | None:
     for i, cell, after, alone in _doctor_labels(rows):
         if name := _person(after):
             return Found(name, rows[i], f"{cell.text} {after}".strip())
-        for row, under in below(rows, i, cell) if alone else ():
+        for row, under in below(rows, cell) if alone else ():
             if name := _person(under.text):
                 return Found(name, row, under.text)
     return None
 
 
-_VISIT_LABEL = re.compile(
-    r"就醫日期|就診日期|開立日期|調劑日期|看診日期|門診日期|處方日期|開方日期|就醫|就診"
-)
-# Dates that are never the visit: birth, validity, refill windows, next visit, ranges, printing.
-_OTHER_LABEL = re.compile(r"出生|生日|有效|期限|期間|截止|回診|領藥|列印|印表|[~～至]")
-_ANY_LABEL = re.compile(f"{_VISIT_LABEL.pattern}|{_OTHER_LABEL.pattern}")
-_CLOCK_AFTER = re.compile(r"^\s*\d{1,2}:\d{2}")
-_RANGE_AFTER = re.compile(r"^\s*[~～至]")
-
-
-def _date_score(text: str, hit: DateHit, before: str) -> float | None:
-    """How surely a date is the visit date, from the last label printed before it."""
-    labels = _ANY_LABEL.findall(before)
-    if (labels and _OTHER_LABEL.fullmatch(labels[-1])) or _RANGE_AFTER.match(text[hit.end :]):
-        return None
-    compact = text[hit.start : hit.end].isdigit()
-    if not labels and compact:
-        return None  # 20250416 alone may be any number
-    # A dispensing date is the visit on a first fill only; a printed 就醫日期 says it outright.
-    score = (2.5 if labels[-1] == "調劑日期" else 3.0) if labels else 1.0
-    if _CLOCK_AFTER.match(text[hit.end :]):
-        score -= 0.5  # a print or issue time stamp
-    return score
-
-
-def visit_date(rows: list[Row]) -> Found | None:
-    """The 就醫日期 when labelled, else the highest unlabelled date that is no other kind."""
-    best: tuple[float, Found] | None = None
-    for i, row in enumerate(rows):
-        text, start = fold(row.text), 0
-        for hit in find_dates(row.text, compact=True):
-            score = _date_score(text, hit, text[start : hit.start])
-            start = hit.end
-            if score is None:
-                continue
-            score += 1.0 - i / max(len(rows), 1)
-            if best is None or score > best[0]:
-                best = (score, Found(hit.iso, row, row.text))
-    return best[1] if best else None
-
-
 _DAYS_LABEL = re.compile(
     r"(?:給藥|處方|用藥|投藥)?(?:日份|天數|日數)\s*:?\s*[<〈(【\[]?\s*(\d{1,3})(?!\d)"
-    r"|本單發藥\s*(\d{1,3})\s*[天日]|共\s*(\d{1,3})\s*[天日](?!期)"
+    r"|本單發藥\s*(\d{1,3})\s*[天日]|(?:共|服用)\s*(\d{1,3})\s*[天日](?!期)|(\d{1,3})\s*[天日]份"
 )
-_DAYS_ON_LINE = re.compile(r"(?<![\d月/.])(\d{1,3})\s*(?:天|日|DAYS?)(?![份期])")
-_NOT_SUPPLY = re.compile(r"有效|期限|期間|回診|餘藥|預約")
-
-
-def _days_printed(rows: list[Row]) -> list[tuple[int, Row]]:
-    """Every `28 天`/`28 days` on the page outside validity and refill notes."""
-    return [
-        (int(m.group(1)), row)
-        for row in rows
-        if not _NOT_SUPPLY.search(row.text)
-        for m in _DAYS_ON_LINE.finditer(fold(row.text))
-    ]
 
 
 def days_supply(rows: list[Row]) -> Found | None:
-    """給藥日份 and its kin; else the one supply every drug line prints (forms without a field)."""
+    """給藥日份 and its kin, as the header prints it. (A form without the field prints days on
+    each drug line; those are read with the drugs, and visits.days_from_drugs uses them.)"""
     for row in rows:
         if m := _DAYS_LABEL.search(squeeze(fold(row.text))):
             value = int(next(g for g in m.groups() if g))
             if 0 < value <= 365:
                 return Found(value, row, row.text)
-    printed = _days_printed(rows)
-    values = {value for value, _ in printed}
-    if len(printed) >= 2 and len(values) == 1 and 0 < (value := values.pop()) <= 365:
-        return Found(value, printed[0][1], printed[0][1].text)
     return None

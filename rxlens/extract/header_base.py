@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rxlens.layout.rows import Row
@@ -11,8 +10,8 @@ from rxlens.ocr.base import TextLine
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 
-# How many rows below a label its value may sit (a signature box, a refill box).
-BELOW_ROWS = 3
+# How far below a label its value may sit, in label heights (a signature box, a refill box).
+BELOW_HEIGHTS = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,17 +31,22 @@ def cell_at(row: Row, offset: int) -> TextLine:
     return row.cells[-1]
 
 
-def below(rows: list[Row], index: int, label: TextLine) -> Iterator[tuple[Row, TextLine]]:
-    """Cells in the next rows that sit under `label` (their centre within its width, widened by
-    half on each side because stamps and handwriting drift), nearest first."""
-    width = label.right - label.left
+def below(rows: list[Row], label: TextLine) -> list[tuple[Row, TextLine]]:
+    """Cells printed under `label`, nearest first: their top within a few label heights below
+    it (a signature or refill box leaves room for stamps and handwriting) and their centre within
+    its width, widened by half on each side because stamps and handwriting drift."""
+    width, height = label.right - label.left, max(label.height, 1.0)
     lo, hi = label.left - width / 2, label.right + width / 2
-    for row in rows[index + 1 : index + 1 + BELOW_ROWS]:
-        if row.photo != label.photo or row.top - label.bottom > 4 * max(label.height, 1.0):
-            return
-        for cell in sorted(row.cells, key=lambda c: c.top):
-            if lo <= (cell.left + cell.right) / 2 <= hi:
-                yield row, cell
+    found = [
+        (row, cell)
+        for row in rows
+        if row.photo == label.photo
+        for cell in row.cells
+        if cell is not label
+        and label.bottom - 0.3 * height <= cell.top <= label.bottom + BELOW_HEIGHTS * height
+        and lo <= (cell.left + cell.right) / 2 <= hi
+    ]
+    return sorted(found, key=lambda rc: rc[1].top)
 
 
 def squeeze(text: str) -> str:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from rxlens.extract.header_base import CJK, Found, squeeze
-from rxlens.institutions import Register, max_edits, register
+from rxlens.institutions import Register, register
 from rxlens.layout.rows import Row
 from rxlens.ocr.base import TextLine
 from rxlens.textnorm import fold
@@ -21,6 +21,7 @@ _LEADING_LABEL = re.compile(
 _NOT_A_NAME = re.compile(
     r"處方|調劑|核章|簽章|蓋章|領藥|就醫|代號|代碼|地址|電話|特約|本院|預約|選擇|請|前往|原處"
 )
+_ISSUER_LABEL = re.compile(r"處方(?:醫院|院所|機構|來源)|開立(?:醫院|院所)|服務機構|醫事機構名稱|院所名稱")
 _FOOTER = re.compile(r"地址|電話|網址|傳真|TEL", re.IGNORECASE)
 _CODE_LABEL = re.compile(
     r"(?:醫院代號|醫事機構代[碼號]|機構代[碼號]|院所代[碼號]|醫療機構代[碼號])\s*:?\s*(\d{10})(?!\d)"
@@ -50,36 +51,34 @@ def _names_in(text: str) -> list[str]:
 
 
 def _misread_names(text: str, reg: Register) -> list[str]:
-    """Runs the register knows within OCR distance although their ending was misread (醫阮)."""
-    runs = re.findall(rf"[{CJK}]{{6,24}}", squeeze(fold(text)))
+    """Runs the register knows within OCR distance although their ending was misread (醫阮):
+    not a complete name as read, so the registered spelling is the best reading."""
+    runs = re.findall(rf"[{CJK}]{{5,24}}", squeeze(fold(text)))
     return [name for run in runs if (name := reg.closest(_LEADING_LABEL.sub("", run)))]
 
 
-def _known_suffix(name: str, reg: Register) -> str:
-    """A patient's name or a title glued in front of a registered name comes off."""
-    for start in range(1, len(name) - 3):
-        if reg.knows(name[start:]):
-            return name[start:]
-    return name
+def _printed_before(row: Row, cell: TextLine, name: str) -> str:
+    """The few characters printed before the name: in its cell, or the cell before (boxed forms
+    print the label in a cell of its own)."""
+    own = fold(cell.text).split(name[:2])[0]
+    previous = [c.text for c in row.cells if c.right <= cell.left]
+    return (" ".join(previous[-1:]) + " " + own)[-12:]
 
 
 def _registered(name: str, code_name: str | None) -> tuple[str, float]:
-    """The name to report and how much the register backs it: the printed code agreeing counts
-    most; an unknown name within OCR distance of a registered one takes the registered spelling."""
-    reg = register()
-    if code_name and (near := Register.of({"": code_name}).closest(name, edits=max(1, max_edits(name)))):
-        return (name if reg.knows(name) else near), 3.0
-    if reg.knows(name):
-        return name, 2.0
-    if fixed := reg.closest(name):
-        return fixed, 1.5
-    return name, 0.0
+    """The name to report and how much the register backs it. A complete name is kept as
+    printed even when a registered one is one letter away (中正內科診所 and 中山內科診所 are both
+    real, and clinics open every year); only the printed code may correct its spelling."""
+    if code_name and (near := Register.of({"": code_name}).closest(name, edits=max(1, len(name) // 5))):
+        return (name if register().knows(name) else near), 3.0
+    return name, 2.0 if register().knows(name) else 0.0
 
 
 def _score(name: str, row: Row, cell: TextLine, place: float, code_name: str | None) -> _Candidate:
-    reg = register()
-    name, backing = _registered(name if reg.knows(name) else _known_suffix(name, reg), code_name)
+    name, backing = _registered(name, code_name)
     score = 1.0 + place + backing  # the header sits at the top; the same name in a footer scores less
+    if _ISSUER_LABEL.search(_printed_before(row, cell, name)):
+        score += 1.5  # 處方醫院：… on a pharmacy's receipt names the prescriber, the visit's clinic
     if squeeze(fold(cell.text)).strip() == name:
         score += 0.5  # the cell prints only the name, as headers do
     if _FOOTER.search(row.text):

@@ -18,6 +18,8 @@ _N = r"([1-9一二三四五六])"
 # 可調劑 3 次 / 本處方箋可調劑2次 / 尚可調劑<2>次 (尚: fills still left after this one).
 _ALLOWED = re.compile(rf"(尚)?可(?:再)?(?:調劑|領藥)\s*[<〈(【\[]?\s*{_N}\s*[>〉)】\]]?\s*次")
 _THIS_FILL = re.compile(rf"第\s*{_N}\s*次\s*調劑")
+# Refill bags print both at once: 第1次/共3次.
+_OF_TOTAL = re.compile(rf"第\s*{_N}\s*次\s*[/／]\s*共\s*{_N}\s*次")
 _FILL_LABEL = re.compile(rf"第\s*{_N}\s*次\s*領藥(?!\S*期間)")
 # 第二次領藥 / 第2次建議領藥期間 (OCR drops characters: 第2次建藥期間) / 建議領藥期間.
 _WINDOW = re.compile(
@@ -31,9 +33,10 @@ def _count(text: str | None) -> int | None:
 
 
 def _this_fill(rows: list[Row]) -> tuple[int | None, list[Row]]:
-    for row in rows:
-        if m := _THIS_FILL.search(squeeze(fold(row.text))):
-            return _count(m.group(1)), [row]
+    for pattern in (_THIS_FILL, _OF_TOTAL):
+        for row in rows:
+            if m := pattern.search(squeeze(fold(row.text))):
+                return _count(m.group(1)), [row]
     return None, []
 
 
@@ -50,6 +53,8 @@ def _lone_fill_label(rows: list[Row], windows: list[RefillWindow]) -> tuple[int 
 
 def _allowed(rows: list[Row], this_fill: int | None) -> tuple[int | None, list[Row]]:
     for row in rows:
+        if m := _OF_TOTAL.search(squeeze(fold(row.text))):
+            return _count(m.group(2)), [row]
         if m := _ALLOWED.search(squeeze(fold(row.text))):
             n = _count(m.group(2))
             if n is not None and m.group(1):
@@ -78,7 +83,7 @@ def _window_dates(rows: list[Row], i: int, cell: TextLine, after: str, base: dat
             break
         following.append(other.text)
     per_cell = [_dates(after, base)] + [_dates(t, base) for t in following]
-    per_cell += [_dates(under.text, base) for _, under in below(rows, i, cell)]
+    per_cell += [_dates(under.text, base) for _, under in below(rows, cell)]
     ranges = [found for found in per_cell if len(found) >= 2]
     if ranges:
         return ranges[0]

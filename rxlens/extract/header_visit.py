@@ -1,0 +1,68 @@
+"""The visit date (就醫日期): a date read with the label printed before it or above it."""
+
+from __future__ import annotations
+
+import re
+
+from rxlens.extract.header_base import Found, below, cell_at
+from rxlens.extract.header_dates import DateHit, find_dates
+from rxlens.layout.rows import Row
+from rxlens.textnorm import fold
+
+_VISIT_LABEL = re.compile(
+    r"就醫日期|就診日期|開立日期|開方日期|看診日期|門診日期|處方日期|調劑日期|領藥日期|就醫|就診|日期"
+)
+# Dates that are never the visit: birth, validity, refill windows, next visit, ranges, printing.
+# (Compound labels come first so 出生日期 is not read as 出生 + 日期.)
+_OTHER_LABEL = re.compile(
+    r"出生日期|出生|生日|有效日期|有效|期限|期間|截止|回診日期|回診|預約|領藥(?!日期)|列印|印表|[~～至]"
+)
+# A dispensing date is the visit on a first fill only; a plain 日期 may be any date.
+_LABEL_WEIGHT = {"調劑日期": 2.5, "領藥日期": 2.5, "日期": 2.0}
+_ANY_LABEL = re.compile(f"{_VISIT_LABEL.pattern}|{_OTHER_LABEL.pattern}")
+_CLOCK_AFTER = re.compile(r"^\s*\d{1,2}:\d{2}")
+_RANGE_AFTER = re.compile(r"^\s*[~～至]")
+
+
+def _labels_above(rows: list[Row]) -> dict[int, str]:
+    """Cells printed under a date label with no date of its own (boxed forms put 就醫日期 or
+    有效期限 over the value): id of the cell → that label."""
+    marks: dict[int, str] = {}
+    for row in rows:
+        for cell in row.cells:
+            labels = _ANY_LABEL.findall(fold(cell.text))
+            if labels and not find_dates(cell.text, compact=True):
+                for _, under in below(rows, cell):
+                    marks.setdefault(id(under), labels[-1])
+    return marks
+
+
+def _score(text: str, hit: DateHit, label: str | None) -> float | None:
+    """How surely a date is the visit date, from its label."""
+    if (label and _OTHER_LABEL.fullmatch(label)) or _RANGE_AFTER.match(text[hit.end :]):
+        return None
+    if not label and text[hit.start : hit.end].isdigit():
+        return None  # 20250416 or 1140416 alone may be any number
+    score = _LABEL_WEIGHT.get(label, 3.0) if label else 1.0
+    if _CLOCK_AFTER.match(text[hit.end :]):
+        score -= 0.5  # a print or issue time stamp
+    return score
+
+
+def visit_date(rows: list[Row]) -> Found | None:
+    """The 就醫日期 when labelled, else the highest unlabelled date that is no other kind."""
+    above = _labels_above(rows)
+    best: tuple[float, Found] | None = None
+    for i, row in enumerate(rows):
+        text, start = fold(row.text), 0
+        for hit in find_dates(row.text, compact=True):
+            before = _ANY_LABEL.findall(text[start : hit.start])
+            label = before[-1] if before else above.get(id(cell_at(row, hit.start)))
+            start = hit.end
+            score = _score(text, hit, label)
+            if score is None:
+                continue
+            score += 1.0 - i / max(len(rows), 1)
+            if best is None or score > best[0]:
+                best = (score, Found(hit.iso, row, row.text))
+    return best[1] if best else None
