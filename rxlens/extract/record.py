@@ -101,6 +101,6 @@ def build_record(lines: dict[int, list[TextLine]], catalog: Lookup | None, sizes
     if not text_found:
         record.warnings.append("no text found on the photos")
     record.medications = _deduplicate(meds)
-    visits.apply(record, visits.read(rows_by_photo), sizes)
+    visits.apply(record, rows_by_photo, visits.read(rows_by_photo), sizes)
     finish(record, text_found)
     return record

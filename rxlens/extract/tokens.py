@@ -40,7 +40,10 @@ _FLAG_RE = re.compile(r"[(（](?:跌|管|冷|高警|自費|限)[^)）]{0,4}[)）
 # Letters and digits mixed like an identifier (a code half hidden by a stamp, a chart number):
 # never part of a drug name.
 # (A letter comes before a digit: `000028TAB` is a count glued to its unit.)
-_ID_RE = re.compile(r"(?<![A-Z0-9])(?=(?:[A-Z]*\d){3})(?=[0-9]*[A-Z][A-Z]*\d)[A-Z0-9]{8,12}(?![A-Z0-9])")
+# A stamp may leave only a code's tail (`B22100`): one or two letters and four or more digits.
+_ID_RE = re.compile(
+    r"(?<![A-Z0-9])(?:(?=(?:[A-Z]*\d){3})(?=[0-9]*[A-Z][A-Z]*\d)[A-Z0-9]{8,12}|[A-Z]{1,2}\d{4,})(?![A-Z0-9.])"
+)
 # A unit word printed without its number (`1 | TAB QD`): usage, never part of a name.
 _UNIT_RE = re.compile(rf"(?:(?<=\s)|^)(?:{_UNITS})(?=\s|$)")
 # OCR glues a unit to the code after it (`TABQD&HS`); cut there so the code is read.

@@ -20,6 +20,7 @@ FIELDS: dict[str, Finder] = {
     "doctor_name": header.doctor,
     "visit_date": header.visit_date,
     "days_supply": header.days_supply,
+    "institution_code": header.institution_code,
 }
 _VISIT = ("clinic_name", "visit_date")
 
@@ -37,7 +38,17 @@ def _differ(headers: PhotoHeaders, name: str) -> bool:
     return len({h[name].value for h in headers.values() if name in h}) > 1
 
 
-def apply(record: AnalysisResult, headers: PhotoHeaders, sizes: Sizes) -> None:
+def _refill(record: AnalysisResult, rows_by_photo: dict[int, list[Row]], sizes: Sizes) -> None:
+    for _, rows in sorted(rows_by_photo.items()):
+        if found := header.refill(rows):
+            record.refill, evidence = found
+            record.fields["refill"] = Reading([c for r in evidence for c in r.cells]).info(sizes)
+            return
+
+
+def apply(
+    record: AnalysisResult, rows_by_photo: dict[int, list[Row]], headers: PhotoHeaders, sizes: Sizes
+) -> None:
     """Each header field from the first photo that has it; per-medication visits when they differ."""
     for name in FIELDS:
         found = next((h[name] for _, h in sorted(headers.items()) if name in h), None)
@@ -45,6 +56,7 @@ def apply(record: AnalysisResult, headers: PhotoHeaders, sizes: Sizes) -> None:
             setattr(record, name, found.value)
             record.fields[name] = Reading(found.row.cells).info(sizes)
     differing = [name for name in _VISIT if _differ(headers, name)]
+    _refill(record, rows_by_photo, sizes)
     if differing:
         record.warnings.append(
             "the photos show different visits (" + ", ".join(differing) + "): each medication keeps "
