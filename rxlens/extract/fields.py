@@ -33,10 +33,15 @@ class Usage:
     days: Value | None = None
 
 
+IGNORED = "ignored"  # a number in a price or unit column is nobody's dose
+
+
 def _role_by_column(token: Token, columns: Columns | None) -> str | None:
     if columns is None or columns.photo != token.cell.photo:
         return None
     role = columns.column_at(token.x)
+    if role in ("price", "unit"):
+        return IGNORED
     return role if role in ("dose", "days", "total") else None
 
 
@@ -63,7 +68,7 @@ def _number_role(token: Token, after_frequency: bool, usage: Usage, columns: Col
 
 
 def _set(usage: Usage, role: str | None, token: Token, unit: str | None = None) -> None:
-    if role is None or token.value is None or getattr(usage, role) is not None:
+    if role in (None, IGNORED) or token.value is None or getattr(usage, role) is not None:
         return
     if role == "days" and not (0 < token.value <= MAX_DAYS and token.value.is_integer()):
         return

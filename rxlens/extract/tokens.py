@@ -123,8 +123,12 @@ def _token(kind: Kind, text: str, cell: TextLine, x: float, found: Found) -> Tok
     return Token(kind, text, cell, x)
 
 
+# OCR drops the space between a code and the name after it (`BC27054100PREGABALINA`).
+_GLUED_CODE_RE = re.compile(r"(?<![A-Z0-9])([A-Z][0-9A-Z]\d{6}[0-9A-Z]\d)(?=[A-Z]{3})")
+
+
 def cell_tokens(cell: TextLine) -> list[Token]:
-    text = _GLUED_UNIT_RE.sub(r"\1 ", fold(cell.text))
+    text = _GLUED_CODE_RE.sub(r"\1 ", _GLUED_UNIT_RE.sub(r"\1 ", fold(cell.text)))
     width = (cell.right - cell.left) / max(len(text), 1)
     tokens: list[Token] = []
     last = 0

@@ -97,11 +97,13 @@ def group_rows(lines: list[TextLine]) -> list[Row]:
 # Header words of drug tables as hospitals, clinics and pharmacies print them, in any order.
 COLUMN_WORDS = {
     "name": r"藥品名稱|藥名|品名|藥品",
-    "dose": r"用量|劑量|每次|單次量|次量",
+    "dose": r"用量|劑量|每次|單次量|次量|單次",
     "usage": r"用法|頻率|頻次|次數",
     "days": r"日數|天數|日份|DAYS",
     "total": r"總數量|總量|數量|總數",
     "code": r"健保碼|藥品代碼|藥碼",
+    "unit": r"單位",
+    "price": r"金額|單價|價格|藥價",
 }
 
 

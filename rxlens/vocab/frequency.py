@@ -210,17 +210,22 @@ def _build(group: list[Piece], text: str, origin: list[int] | None) -> Frequency
     timing = next((p.timing for p in group if p.timing), "HS" if said.code in _HS_CODES else None)
     start, end = group[0].start, group[-1].end
     span = (origin[start], origin[end - 1] + 1) if origin else (start, end)
+    prn = any(p.prn for p in group) or said.code == "PRN"
+    most = next((p.max_per_day for p in group if p.max_per_day), said.max_per_day)
+    # As needed has no fixed count a day: BIDPRN and Q4HPRN say how often at most, which the
+    # plan must never schedule and the arithmetic check must not expect.
+    most = most or (int(said.per_day) if prn and said.per_day and said.per_day >= 1 else None)
     return Frequency(
         printed=text[span[0] : span[1]],
         count=head.count or code if head else code,
         code=said.code,
-        per_day=said.per_day,
+        per_day=None if prn else said.per_day,
         weekdays=said.weekdays,
         timing=timing,
         timing_minutes=next((p.minutes for p in group if p.minutes), None),
-        prn=any(p.prn for p in group) or said.code == "PRN",
+        prn=prn,
         known=said.known and all(p.known for p in group),
-        max_per_day=next((p.max_per_day for p in group if p.max_per_day), said.max_per_day),
+        max_per_day=most,
         span=span,
     )
 
