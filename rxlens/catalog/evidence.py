@@ -100,9 +100,14 @@ def _same(held: str, printed: str) -> bool:
     return long_.startswith(short) and (len(short) >= 5 or short == long_)
 
 
+_ISOMER_RE = re.compile(r"^(?:DL|D|L)-(?=[A-Z]{4})")
+
+
 def _aliases(name: str) -> list[str]:
-    """`RETINOIC ACID (EQ TO TRETINOIN)` is also TRETINOIN."""
-    return [name, *_EQ_RE.findall(_upper(name))]
+    """`RETINOIC ACID (EQ TO TRETINOIN)` is also TRETINOIN; `DL-METHYLEPHEDRINE` is printed
+    METHYLEPHEDRINE as often as not."""
+    upper = _upper(name)
+    return [name, *_EQ_RE.findall(upper), *([_ISOMER_RE.sub("", upper)] if _ISOMER_RE.match(upper) else [])]
 
 
 def same_ingredients(a: frozenset[str], b: frozenset[str]) -> bool:

@@ -14,7 +14,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from rxlens.catalog.evidence import same_ingredients
 from rxlens.catalog.index import Candidate
+from rxlens.catalog.keys import canonical
 from rxlens.catalog.normalize import STRENGTH_RE
 from rxlens.extract.tokens import Token, has_usage, name_text, tokenize
 from rxlens.layout.rows import Columns, Row, find_columns, group_rows
@@ -45,20 +47,25 @@ class Draft:
     joint: list[Candidate] = field(default_factory=list)  # all name rows matched as one text
 
     def best(self) -> Candidate | None:
-        """The printed name's product when it agrees with the printed code, else the code's."""
+        """The printed name's product when it agrees with the printed code, else the code's.
+        A code known only from NHI claims names no product: an accepted name then wins."""
         named = self.joint or (self.candidates[0] if self.candidates else [])
         if self.code is None:
             return named[0] if named else None
         agreeing = [c for c in named if _same_drug(c, self.code)]
-        return agreeing[0] if agreeing else self.code
+        if agreeing:
+            return agreeing[0]
+        unnamed = not (self.code.product.name_en or self.code.product.name_zh)
+        return named[0] if named and unnamed else self.code
 
 
 def _ingredients(c: Candidate) -> frozenset[str]:
-    return frozenset(i.name for i in c.product.ingredients)
+    return frozenset(canonical(i.name) for i in c.product.ingredients)
 
 
 def _same_drug(a: Candidate, b: Candidate) -> bool:
-    return a.product.id == b.product.id or (bool(_ingredients(a)) and _ingredients(a) == _ingredients(b))
+    mine, theirs = _ingredients(a), _ingredients(b)
+    return a.product.id == b.product.id or (bool(mine) and same_ingredients(mine, theirs))
 
 
 # A word of a name: three Latin letters or two CJK characters in a row (not `健 保 天`).
@@ -152,7 +159,7 @@ class _Drafter:
             self.columns = header
             return
         line = self.read(row)
-        if _TABLE_END_RE.search(row.text) and line.code is None and not line.found:
+        if _TABLE_END_RE.search(row.text) and line.code is None and not line.found and self._has_read_usage():
             self.end_table()
         elif self.continues(line):
             self.add_name(line)
@@ -160,6 +167,10 @@ class _Drafter:
             self.open(line)
         else:
             self.usage(line)
+
+    def _has_read_usage(self) -> bool:
+        """A footer follows the drugs' usage; a label before the usage (a bag's 藥師 stamp) is none."""
+        return self.current is None or any(t.kind == "frequency" for t in self.current.tokens)
 
     def end_table(self) -> None:
         """The footer of the table (doctor, notes): what follows is no drug's usage."""

@@ -71,6 +71,8 @@ def zh_number(text: str) -> float | None:
         return 0.5
     if text in digits:
         return float(digits[text])
+    if re.fullmatch(r"0\d", text):  # `0.5` whose point OCR lost: no dose is written `05`
+        return int(text) / 10
     if "/" in text:
         top, bottom = (float(p) for p in text.split("/"))
         return top / bottom if bottom else None
