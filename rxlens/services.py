@@ -89,6 +89,12 @@ def init_catalog(services: Services) -> ImportReport | None:
     bundle = read_bundle()
     if services.store.meta().get("bundled_version") == bundle.version:
         return None
+    # A new bundle replaces the old one whole: products a newer build no longer has (renamed
+    # or joined ids) must not linger beside their successors. Imported sources are kept.
     return services.store.apply(
-        bundle.products, bundle.synonyms, BUNDLED_SOURCE, meta={"bundled_version": bundle.version}
+        bundle.products,
+        bundle.synonyms,
+        BUNDLED_SOURCE,
+        replace=True,
+        meta={"bundled_version": bundle.version},
     )

@@ -39,7 +39,7 @@ def test_search_table_and_no_match(settings: Settings) -> None:
 def test_info_shows_attribution(settings: Settings) -> None:
     result = rxlens(settings, "catalog", "info")
     assert result.returncode == 0
-    assert "政府資料開放授權條款" in result.stdout and "products: 13" in result.stdout
+    assert "政府資料開放授權條款" in result.stdout and "products: 26" in result.stdout
 
 
 def test_update_downloads_official_format_from_a_server(settings: Settings) -> None:
