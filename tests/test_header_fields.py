@@ -22,7 +22,14 @@ RULES: dict[str, Rule] = {
     "visit_date": header.visit_date,
     "days_supply": header.days_supply,
 }
-FIXTURES = ["hospital_refill", "dispensing_slip", "drug_bag", "pharmacy_receipt"]
+FIXTURES = [
+    "hospital_refill",
+    "dispensing_slip",
+    "drug_bag",
+    "pharmacy_receipt",
+    "code_table_refill",
+    "refill_printout",
+]
 
 
 def _value(found: Found | None) -> str | int | None:
@@ -94,6 +101,16 @@ def test_fixture_refill(name: str) -> None:
             "晴川小兒科診所",
             id="receipt-names-the-prescriber-in-a-box",
         ),
+        pytest.param(
+            ["杏和大藥局", "領藥收據", "虛方醫院：晴川小兒科診所"],
+            "晴川小兒科診所",
+            id="misread-prescriber-label-still-names-the-issuer",
+        ),
+        pytest.param(
+            ["Rx.青松綜合醫院", ["松綜合醫院", "3599990017"], "姓名：王小明", "就醫日期：114/03/07", "藥品"],
+            "青松綜合醫院",
+            id="rx-mark-before-the-name",
+        ),
     ],
 )
 def test_clinic(rows: list[str | list[str]], expected: str | None) -> None:
@@ -109,6 +126,13 @@ def test_clinic(rows: list[str | list[str]], expected: str | None) -> None:
         pytest.param([["星野內科診所", "1343030018"]], "1343030018", id="bare-registered-number"),
         pytest.param(["收據號碼 1234567890"], None, id="bare-unregistered-number"),
         pytest.param(["電話：1502110064"], None, id="phone-number-is-not-a-code"),
+        pytest.param([["Rx.松濤綜合醫院", "3599990017"]], "3599990017", id="bare-number-beside-a-name"),
+        pytest.param(["松濤醫院 3599990017"], "3599990017", id="bare-number-after-a-name"),
+        pytest.param(["松濤醫院", "3599990017", "門診章"], "3599990017", id="number-under-a-name-in-a-stamp"),
+        pytest.param(
+            [["松濤醫院", "慢性病連續處方箋(交病患)2025041408:35"]], None, id="date-and-time-beside-a-name"
+        ),
+        pytest.param(["3599990017"], None, id="bare-number-alone"),
     ],
 )
 def test_institution_code(rows: list[str | list[str]], expected: str | None) -> None:
@@ -128,6 +152,9 @@ def test_institution_code(rows: list[str | list[str]], expected: str | None) -> 
         pytest.param(["藥師：李文華"], None, id="pharmacist-only"),
         pytest.param(["藥師：李文華", "醫師：吳承恩"], "吳承恩", id="pharmacist-before-doctor"),
         pytest.param(["醫師簽章 處方醫院核章"], None, id="label-followed-by-label"),
+        pytest.param(["注意：請遵照醫師指示服用，勿自行增減劑量"], None, id="label-inside-a-sentence"),
+        pytest.param(["請依醫師指示服藥", "醫師：吳承恩"], "吳承恩", id="sentence-before-the-label"),
+        pytest.param(["醫師篷章 藥師"], None, id="misread-signature-label-is-no-name"),
     ],
 )
 def test_doctor(rows: list[str | list[str]], expected: str | None) -> None:
@@ -165,6 +192,7 @@ def test_dates_under_their_labels() -> None:
         pytest.param("處方醫師簽章", 60, "林子涵", id="name-under-prescriber-label"),
         pytest.param("醫師簽章", 900, None, id="name-elsewhere-on-the-row"),
         pytest.param("如有疑問請洽醫師", 60, None, id="sentence-mentioning-doctor"),
+        pytest.param("醫師答章", 60, "林子涵", id="misread-signature-label"),
     ],
 )
 def test_doctor_under_label(label: str, name_x: float, expected: str | None) -> None:
@@ -198,6 +226,17 @@ def test_doctor_under_label(label: str, name_x: float, expected: str | None) -> 
             ["出生日期 60/01/01", "114/05/06"], "2025-05-06", id="birth-date-is-not-a-plain-date-label"
         ),
         pytest.param(["回診日期：114/06/03", "日期：114/05/06"], "2025-05-06", id="next-visit-skipped"),
+        pytest.param(
+            ["就醫日期：民國11年9月17日", "有效期限：111.12.16"], "2022-09-17", id="lost-year-digit-restored"
+        ),
+        pytest.param(["就醫日期：民國11年9月17日"], None, id="lost-year-digit-without-another-date"),
+        pytest.param(["就醫日期：2113/05/06"], None, id="year-in-the-future"),
+        pytest.param(
+            ["松濤醫院 慢性病連續處方箋(交病患)2025041408:35"],
+            "2025-04-14",
+            id="compact-date-with-glued-time",
+        ),
+        pytest.param(["1140416", "處方箋(交病患)20250416 09:05"], "2025-04-16", id="compact-date-with-time"),
     ],
 )
 def test_visit_date(rows: list[str | list[str]], expected: str | None) -> None:
@@ -214,6 +253,9 @@ def test_visit_date(rows: list[str | list[str]], expected: str | None) -> None:
         pytest.param(["日數 14天"], 14, id="ri-shu"),
         pytest.param(["服用 5 天"], 5, id="take-for"),
         pytest.param(["共 10 天份"], 10, id="days-worth"),
+        pytest.param(["數量：共56顆 28天"], 28, id="days-after-the-count"),
+        pytest.param(["總量：4.5錠 共3天"], 3, id="days-after-the-total"),
+        pytest.param(["數量：共56顆"], None, id="count-without-days"),
         pytest.param(["本處方箋有效期間為【84】天，逾期無效"], None, id="validity-is-not-supply"),
         pytest.param(
             ["1 TAB QD PO 28 days", "1 TAB HS PO 28days"], None, id="drug-line-days-are-not-the-header"

@@ -30,8 +30,13 @@ __all__ = [
     "visit_date",
 ]
 
-# 醫師 / 主治醫師 / 處方醫師簽章, never 藥師 (the pharmacist signs the same forms).
-_DOCTOR_LABEL = re.compile(r"(?:處方|主治|看診|開立|診治)?(?<!藥)醫師(?:簽章|簽名|蓋章|姓名|代號)?\s*:?\s*")
+# 醫師 / 主治醫師 / 處方醫師簽章, never 藥師 (the pharmacist signs the same forms). OCR misreads
+# the dense 簽 of 簽章 (篷章, 答章), so any one character before a closing 章 is the label.
+_DOCTOR_LABEL = re.compile(
+    rf"(?:處方|主治|看診|開立|診治)?(?<!藥)醫師(?:簽名|姓名|代號|[{CJK}]章(?![{CJK}]))?\s*:?\s*"
+)
+# A name in the next cell sits within a few label heights of it; farther is another column.
+_NEXT_CELL_HEIGHTS = 4
 # Words real forms print right after the doctor's name, which OCR glues onto it.
 _AFTER_NAME = re.compile(
     r"處方|簽章|簽名|蓋章|核章|科別|日期|調劑|藥師|執照|證號|電話|門診|醫院|診所|姓名|就醫|代號|病歷|[科]"
@@ -50,6 +55,19 @@ def _person(text: str) -> str | None:
     return name if 2 <= len(name) <= 4 else None
 
 
+def _in_sentence(text: str, label: re.Match[str]) -> bool:
+    """請遵照醫師指示服用: a label glued to words on both sides is in a sentence, over no name."""
+    before, glued = text[: label.start()][-1:], text[label.end() - 1 : label.end() + 1]
+    return bool(re.fullmatch(f"[{CJK}]", before) and re.fullmatch(f"[{CJK}]{{2}}", glued))
+
+
+def _next_cell(row: Row, j: int) -> str:
+    """The cell after a label, when near enough to be its value."""
+    cell, following = row.cells[j], row.cells[j + 1 : j + 2]
+    near = [c for c in following if c.left - cell.right <= _NEXT_CELL_HEIGHTS * max(cell.height, 1.0)]
+    return " ".join(c.text for c in near)
+
+
 def _doctor_labels(rows: list[Row]) -> Iterator[tuple[int, TextLine, str, bool]]:
     """Each doctor label with the text printed after it (in its cell, else the next cell), and
     whether the cell is the label alone — only then is a name under it the doctor's (a sentence
@@ -58,9 +76,11 @@ def _doctor_labels(rows: list[Row]) -> Iterator[tuple[int, TextLine, str, bool]]
         for j, cell in enumerate(row.cells):
             text = fold(cell.text)
             for m in _DOCTOR_LABEL.finditer(text):
+                if _in_sentence(text, m):
+                    continue
                 after = text[m.end() :].strip()
                 alone = not re.search(f"[{CJK}]", text[: m.start()] + after)
-                yield i, cell, after or " ".join(c.text for c in row.cells[j + 1 : j + 2]), alone
+                yield i, cell, after or _next_cell(row, j), alone
 
 
 def doctor(rows: list[Row]) -> Found | None:
@@ -74,9 +94,11 @@ def doctor(rows: list[Row]) -> Found | None:
     return None
 
 
+# A bag's 數量 line prints the days after the count with no label of their own: 共56顆 28天.
 _DAYS_LABEL = re.compile(
     r"(?:給藥|處方|用藥|投藥)?(?:日份|天數|日數)\s*:?\s*[<〈(【\[]?\s*(\d{1,3})(?!\d)"
     r"|本單發藥\s*(\d{1,3})\s*[天日]|(?:共|服用)\s*(\d{1,3})\s*[天日](?!期)|(\d{1,3})\s*[天日]份"
+    r"|(?:數量|總量)\s*:?\s*共?\s*[\d.]+\s*[^\d\s]{1,2}\s*(\d{1,3})\s*[天日](?!期)"
 )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rxlens.extract.header_base import CJK, Found, squeeze
+from rxlens.extract.header_base import CJK, Found, below, squeeze
 from rxlens.institutions import Register, register
 from rxlens.layout.rows import Row
 from rxlens.ocr.base import TextLine
@@ -21,12 +21,16 @@ _LEADING_LABEL = re.compile(
 _NOT_A_NAME = re.compile(
     r"處方|調劑|核章|簽章|蓋章|領藥|就醫|代號|代碼|地址|電話|特約|本院|預約|選擇|請|前往|原處"
 )
-_ISSUER_LABEL = re.compile(r"處方(?:醫院|院所|機構|來源)|開立(?:醫院|院所)|服務機構|醫事機構名稱|院所名稱")
+# OCR often misreads the dense 處 (虛方醫院); 方醫院 and its kin still say what follows.
+_ISSUER_LABEL = re.compile(r"方(?:醫院|院所|機構|來源)|開立(?:醫院|院所)|服務機構|醫事機構名稱|院所名稱")
+_DECORATION = re.compile(rf"^[^{CJK}]+|[^{CJK}]+$")
 _FOOTER = re.compile(r"地址|電話|網址|傳真|TEL", re.IGNORECASE)
 _CODE_LABEL = re.compile(
     r"(?:醫院代號|醫事機構代[碼號]|機構代[碼號]|院所代[碼號]|醫療機構代[碼號])\s*:?\s*(\d{10})(?!\d)"
 )
-_NAME_THEN_CODE = re.compile(rf"[{CJK}](?:醫院|診所|藥局|衛生所|榮總)\s*\(\s*(\d{{10}})\s*\)")
+# Headers print the code right after the name, bracketed or not (Rx.臺大醫院 0401180014); digits
+# running into a time (…醫院2025041408:35) are a print stamp.
+_NAME_THEN_CODE = re.compile(rf"[{CJK}](?:醫院|診所|藥局|衛生所|榮總)\s*\(?\s*(\d{{10}})(?![\d:])")
 _BARE_CODE = re.compile(r"(?<![\dA-Z])(\d{10})(?![\dA-Z])")
 _PHONE_BEFORE = re.compile(r"(?:電話|傳真|TEL|FAX)\W{0,3}$", re.IGNORECASE)
 
@@ -79,8 +83,8 @@ def _score(name: str, row: Row, cell: TextLine, place: float, code_name: str | N
     score = 1.0 + place + backing  # the header sits at the top; the same name in a footer scores less
     if _ISSUER_LABEL.search(_printed_before(row, cell, name)):
         score += 1.5  # 處方醫院：… on a pharmacy's receipt names the prescriber, the visit's clinic
-    if squeeze(fold(cell.text)).strip() == name:
-        score += 0.5  # the cell prints only the name, as headers do
+    if _DECORATION.sub("", squeeze(fold(cell.text))) == name:
+        score += 0.5  # the cell prints only the name (Rx. or a mark aside), as headers do
     if _FOOTER.search(row.text):
         score -= 1.0
     if name.endswith(("藥局", "藥房")):
@@ -123,14 +127,38 @@ def _codes_in(text: str) -> list[tuple[str, bool]]:
     return [(c, True) for c in labelled] + [(c, False) for c in bare]
 
 
+def _beside(rows: list[Row], cell: TextLine) -> list[TextLine]:
+    """The cell printed right after `cell` on its line, even in another row (a name in a larger
+    type is a row of its own)."""
+    after = [
+        c
+        for row in rows
+        for c in row.cells
+        if cell.top <= (c.top + c.bottom) / 2 <= cell.bottom and 0 <= c.left - cell.right <= 2 * cell.height
+    ]
+    return sorted(after, key=lambda c: c.left)[:1]
+
+
+def _by_names(rows: list[Row]) -> set[int]:
+    """Cells printed right after or right under an institution's name: headers print the code
+    beside the name, and the hospital's stamp under it (name, code, 門診章)."""
+    marked = set()
+    for row in rows:
+        for cell in row.cells:
+            if _names_in(cell.text):
+                marked |= {id(c) for c in _beside(rows, cell) + [u for _, u in below(rows, cell)[:1]]}
+    return marked
+
+
 def institution_code(rows: list[Row]) -> Found | None:
-    """A printed 醫事機構代碼: labelled first, else a bare 10-digit number the register knows
-    (nearest the top: a pharmacy's stamp lower down prints its own code)."""
-    names = register().names
+    """A printed 醫事機構代碼: labelled or by the name first, else a bare 10-digit number the
+    register knows (nearest the top: a pharmacy's stamp lower down prints its own code)."""
+    names, marked = register().names, _by_names(rows)
     found: list[tuple[int, Found]] = []
     for i, row in enumerate(rows):
         for code, labelled in _codes_in(row.text):
-            if labelled or code in names:
-                rank = i + (0 if labelled else len(rows))
+            by_name = any(id(c) in marked and fold(c.text).strip() == code for c in row.cells)
+            if labelled or by_name or code in names:
+                rank = i + (0 if labelled or by_name else len(rows))
                 found.append((rank, Found(code, row, row.text)))
     return min(found, key=lambda f: f[0])[1] if found else None

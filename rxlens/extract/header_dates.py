@@ -15,8 +15,9 @@ _DATE_RES = [
     re.compile(r"(?<![\d/.-])(\d{2,4})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?![\d/.])"),
 ]
 # Digits run together — Western 20250416 or ROC 1140416, as NHI forms print them — are a date
-# only when a label says so: IDs look the same.
-_COMPACT_RE = re.compile(r"(?<!\d)((?:19|20)\d{2}|1[01]\d)(\d{2})(\d{2})(?!\d)")
+# only when a label or a time of day says so: IDs look the same. OCR glues the time on
+# (2025041408:35), so the date may end where a time starts.
+_COMPACT_RE = re.compile(r"(?<!\d)((?:19|20)\d{2}|1[01]\d)(\d{2})(\d{2})(?=\d{2}:\d{2}|(?!\d))")
 # A day without a year (03月31日), as refill windows print them under a dated header.
 _MONTH_DAY_RE = re.compile(r"(?<!\d)(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 

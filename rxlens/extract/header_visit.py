@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
-from rxlens.extract.header_base import Found, below, cell_at
+from rxlens.extract.header_base import CJK, Found, below, cell_at
 from rxlens.extract.header_dates import DateHit, find_dates
 from rxlens.layout.rows import Row
 from rxlens.textnorm import fold
@@ -20,8 +21,13 @@ _OTHER_LABEL = re.compile(
 # A dispensing date is the visit on a first fill only; a plain 日期 may be any date.
 _LABEL_WEIGHT = {"調劑日期": 2.5, "領藥日期": 2.5, "日期": 2.0}
 _ANY_LABEL = re.compile(f"{_VISIT_LABEL.pattern}|{_OTHER_LABEL.pattern}")
+# A box label is alone in its cell, with at most which fill it is for (第二次領藥); a cell with
+# more words (第1頁，共1頁 第3次領藥) is a line of text, not a label over what is under it.
+_BOX_LABEL_REST = re.compile(f"{_ANY_LABEL.pattern}|第\\s*\\S\\s*次")
 _CLOCK_AFTER = re.compile(r"^\s*\d{1,2}:\d{2}")
 _RANGE_AFTER = re.compile(r"^\s*[~～至]")
+# No slip we are sent is older than this; an earlier year is a misread (民國11年 for 111年).
+_FIRST_YEAR = 1990
 
 
 def _labels_above(rows: list[Row]) -> dict[int, str]:
@@ -30,8 +36,10 @@ def _labels_above(rows: list[Row]) -> dict[int, str]:
     marks: dict[int, str] = {}
     for row in rows:
         for cell in row.cells:
-            labels = _ANY_LABEL.findall(fold(cell.text))
-            if labels and not find_dates(cell.text, compact=True):
+            text = fold(cell.text)
+            labels = _ANY_LABEL.findall(text)
+            alone = not re.search(f"[{CJK}]", _BOX_LABEL_REST.sub("", text))
+            if labels and alone and not find_dates(cell.text, compact=True):
                 for _, under in below(rows, cell):
                     marks.setdefault(id(under), labels[-1])
     return marks
@@ -41,26 +49,54 @@ def _score(text: str, hit: DateHit, label: str | None) -> float | None:
     """How surely a date is the visit date, from its label."""
     if (label and _OTHER_LABEL.fullmatch(label)) or _RANGE_AFTER.match(text[hit.end :]):
         return None
-    if not label and text[hit.start : hit.end].isdigit():
-        return None  # 20250416 or 1140416 alone may be any number
+    if not label and text[hit.start : hit.end].isdigit() and not _CLOCK_AFTER.match(text[hit.end :]):
+        return None  # 20250416 or 1140416 alone may be any number; with a time it is a date
     score = _LABEL_WEIGHT.get(label, 3.0) if label else 1.0
     if _CLOCK_AFTER.match(text[hit.end :]):
         score -= 0.5  # a print or issue time stamp
     return score
 
 
+def _plausible(iso: str) -> bool:
+    return _FIRST_YEAR <= int(iso[:4]) <= date.today().year + 1
+
+
+def _restored(text: str, hit: DateHit, years: set[int]) -> DateHit | None:
+    """A visit in a year no slip we read is from (民國11年, 1922) lost a digit to a stamp or to
+    OCR: the year of another date on the page that prints those digits and one more restores it;
+    with no such year, or two, the date is not read."""
+    if _plausible(hit.iso):
+        return hit
+    printed = re.match(r"\D*(\d+)", text[hit.start : hit.end])
+    digits = printed.group(1) if printed else ""
+    fits = {
+        year
+        for year in years
+        for form in (str(year), str(year - 1911))
+        if any(form[:k] + form[k + 1 :] == digits for k in range(len(form)))
+    }
+    if len(fits) != 1:
+        return None
+    try:
+        return DateHit(date.fromisoformat(hit.iso).replace(year=fits.pop()).isoformat(), hit.start, hit.end)
+    except ValueError:  # 29 February in another year
+        return None
+
+
 def visit_date(rows: list[Row]) -> Found | None:
     """The 就醫日期 when labelled, else the highest unlabelled date that is no other kind."""
     above = _labels_above(rows)
+    years = {int(h.iso[:4]) for row in rows for h in find_dates(row.text) if _plausible(h.iso)}
     best: tuple[float, Found] | None = None
     for i, row in enumerate(rows):
         text, start = fold(row.text), 0
-        for hit in find_dates(row.text, compact=True):
-            before = _ANY_LABEL.findall(text[start : hit.start])
-            label = before[-1] if before else above.get(id(cell_at(row, hit.start)))
-            start = hit.end
-            score = _score(text, hit, label)
-            if score is None:
+        for read in find_dates(row.text, compact=True):
+            before = _ANY_LABEL.findall(text[start : read.start])
+            label = before[-1] if before else above.get(id(cell_at(row, read.start)))
+            start = read.end
+            hit = _restored(text, read, years)
+            score = _score(text, hit, label) if hit else None
+            if hit is None or score is None:
                 continue
             score += 1.0 - i / max(len(rows), 1)
             if best is None or score > best[0]:
