@@ -19,12 +19,7 @@ from rapidfuzz.distance import Levenshtein
 
 from rxlens.catalog.codes import CodeTable
 from rxlens.catalog.evidence import Ingredients, form_class, maker_marks, names_agree
-from rxlens.catalog.keys import (
-    effective_length,
-    grams,
-    product_keys,
-    query_strengths,
-)
+from rxlens.catalog.keys import effective_length, grams, product_keys, query_strengths
 from rxlens.catalog.normalize import CJK_RE, Normalized, has_cjk, normalize
 from rxlens.catalog.records import Product, Synonym
 
@@ -66,18 +61,22 @@ class _Hit:
     segment: str
     query: Normalized  # the segment, normalised
     named: bool = field(init=False)  # the key is within OCR edits of what was printed
+    exact: bool = field(init=False)  # the key is what was printed
 
     def __post_init__(self) -> None:
         # Once per hit, not per product: an ingredient key may stand for hundreds of products.
         text = self.key.text
-        self.named = names_agree(self.query.key, text) or names_agree(self.query.glued, text)
+        self.exact = text in (self.query.key, self.query.glued)
+        self.named = self.exact or names_agree(self.query.key, text) or names_agree(self.query.glued, text)
 
     def agrees(self, threshold: float, product: int, single: bool) -> bool:
-        """Close enough, and an ingredient name stands only for a product of that one ingredient
-        (ONGLYZA must not become saxagliptin + metformin)."""
-        if self.score < threshold or not self.named:
+        """Close enough; a synonym (a foreign brand or spelling, SUPRAX, DORMIN) only as printed;
+        an ingredient name only for a product of that one ingredient (not ONGLYZA → saxagliptin
+        + metformin)."""
+        kind = self.key.kinds[product]
+        if self.score < threshold or not self.named or (kind == "synonym" and not self.exact):
             return False
-        return single or _KIND_RANK[self.key.kinds[product]] == _KIND_RANK["name_en"]
+        return single or _KIND_RANK[kind] == _KIND_RANK["name_en"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,15 +240,14 @@ class MatchIndex:
         wanted, have = printed.strengths, self._strengths[i]
         strength = "" if not (wanted and have) else "matches" if wanted & have else "differs"
         score -= STRENGTH_MISMATCH_PENALTY if strength == "differs" else 0.0
-        form_ok = self._ingredients.same_form(i, printed.form) and self._ingredients.same_maker(
-            i, printed.maker
-        )
-        # The exact name in another strength or form is still that product (the strength is not
-        # invented: the evidence says it differs, and catalog forms are loosely worded); a name
-        # that is only close needs the strength, form and maker to agree as well.
-        exact = any(h.key.text in (h.query.key, h.query.glued) for h in agreeing)
-        generic_ok = self._ingredients.agree(i, printed.generics)
-        accepted = bool(agreeing) and generic_ok and (exact or (form_ok and strength != "differs"))
+        # The product's own name, printed exactly, in another strength is still that product (the
+        # strength is not invented: the evidence says it differs), and its form may be worded as
+        # its name words it; anything less needs the strength and the licensed form to agree.
+        own = any(h.exact and _KIND_RANK[h.key.kinds[i]] == _KIND_RANK["name_en"] for h in agreeing)
+        facts = self._ingredients
+        form_ok = facts.same_form(i, printed.form, own) and facts.same_maker(i, printed.maker)
+        generic_ok = facts.agree(i, printed.generics)
+        accepted = bool(agreeing) and generic_ok and form_ok and (own or strength != "differs")
         # 5/160 mg prefers the 5/160 product to the 5/80 one that shares only the 5.
         overlap = len(wanted & have) / len(wanted) if wanted and have else 0.0
         product = self.products[i]
