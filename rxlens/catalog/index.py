@@ -235,7 +235,9 @@ class MatchIndex:
         single = len(self._ingredients.of_product[i]) == 1
         agreeing = [h for h in hits if h.agrees(self.threshold, i, single)]
         best = max(agreeing or hits, key=lambda h: h.score)
-        scripts = {has_cjk(h.segment) for h in agreeing}
+        # Ordering only (acceptance is decided below): a partial Chinese hit still says the
+        # Latin and Chinese parts of a line point to the same product.
+        scripts = {has_cjk(h.segment) for h in hits if h.score >= self.threshold}
         score = best.score + (AGREEMENT_BONUS if len(scripts) == 2 else 0.0)
         wanted, have = printed.strengths, self._strengths[i]
         strength = "" if not (wanted and have) else "matches" if wanted & have else "differs"
