@@ -137,6 +137,7 @@ class Ingredients:
         self.marks = [maker_marks(p.name_en) for p in products]
         # The licence's form and the English name each vote: either may be missing or loose.
         self.forms = [product_forms(p.dosage_form, p.name_en) for p in products]
+        self.name_forms = [form_class(p.name_en) for p in products]
         for i, p in enumerate(products):
             held = frozenset(
                 c for ing in p.ingredients for name in _aliases(ing.name) if (c := canonical(name))
@@ -170,5 +171,8 @@ class Ingredients:
     def same_maker(self, product: int, printed: frozenset[str]) -> bool:
         return not printed or not self.marks[product] or bool(self.marks[product] & printed)
 
-    def same_form(self, product: int, printed: frozenset[str]) -> bool:
-        return not printed or not self.forms[product] or bool(self.forms[product] & printed)
+    def same_form(self, product: int, printed: frozenset[str], as_named: bool) -> bool:
+        """`as_named`: the product's own name was printed, so the form its name says counts too
+        (names and licences word forms differently: `Power UP EX Tablet` is a licensed 含錠)."""
+        forms = self.forms[product] | (self.name_forms[product] if as_named else frozenset())
+        return not printed or not forms or bool(forms & printed)

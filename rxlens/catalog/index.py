@@ -19,12 +19,7 @@ from rapidfuzz.distance import Levenshtein
 
 from rxlens.catalog.codes import CodeTable
 from rxlens.catalog.evidence import Ingredients, form_class, maker_marks, names_agree
-from rxlens.catalog.keys import (
-    effective_length,
-    grams,
-    product_keys,
-    query_strengths,
-)
+from rxlens.catalog.keys import effective_length, grams, product_keys, query_strengths
 from rxlens.catalog.normalize import CJK_RE, Normalized, has_cjk, normalize
 from rxlens.catalog.records import Product, Synonym
 
@@ -65,14 +60,46 @@ class _Hit:
     key: _Key
     segment: str
     query: Normalized  # the segment, normalised
+    named: bool = field(init=False)  # the key is within OCR edits of what was printed
+    exact: bool = field(init=False)  # the key is what was printed
+
+    def __post_init__(self) -> None:
+        # Once per hit, not per product: an ingredient key may stand for hundreds of products.
+        text = self.key.text
+        self.exact = text in (self.query.key, self.query.glued)
+        self.named = self.exact or names_agree(self.query.key, text) or names_agree(self.query.glued, text)
 
     def agrees(self, threshold: float, product: int, single: bool) -> bool:
-        """Close enough, and an ingredient name stands only for a product of that one ingredient
-        (ONGLYZA must not become saxagliptin + metformin)."""
-        named = names_agree(self.query.key, self.key.text) or names_agree(self.query.glued, self.key.text)
-        if self.score < threshold or not named:
+        """Close enough; a synonym (a foreign brand or spelling, SUPRAX, DORMIN) only as printed;
+        an ingredient name only for a product of that one ingredient (not ONGLYZA → saxagliptin
+        + metformin)."""
+        kind = self.key.kinds[product]
+        if self.score < threshold or not self.named or (kind == "synonym" and not self.exact):
             return False
-        return single or _KIND_RANK[self.key.kinds[product]] == _KIND_RANK["name_en"]
+        return single or _KIND_RANK[kind] == _KIND_RANK["name_en"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Printed:
+    """What a line says besides the name, each part empty when it says nothing of it."""
+
+    strengths: frozenset[float]
+    generics: frozenset[str]
+    form: frozenset[str]
+    maker: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Verdict:
+    product: int
+    best: _Hit
+    score: float
+    accepted: bool
+    order: tuple[float, ...]
+    strength: str  # "matches" | "differs" | "" (nothing to compare)
+    generic_ok: bool
+    form_ok: bool
+    named: bool  # some hit's name is within OCR edits of the printed one
 
 
 class MatchIndex:
@@ -187,77 +214,68 @@ class MatchIndex:
         `exclude`: product ids never to return, as if they were not in the catalog.
         """
         whole = normalize(text)
-        wanted = query_strengths(whole.strengths)
-        generics = self._ingredients.printed(whole.generics)
-        # Latin words only: Chinese brand names are full of form characters (鼻康速錠 is a tablet).
-        form = form_class(CJK_RE.sub(" ", text))
-        maker = maker_marks(text)
+        printed = _Printed(
+            query_strengths(whole.strengths),
+            self._ingredients.printed(whole.generics),
+            # Latin words only: Chinese names are full of form characters (鼻康速錠 is a tablet).
+            form_class(CJK_RE.sub(" ", text)),
+            maker_marks(text),
+        )
         per_product: dict[int, list[_Hit]] = defaultdict(list)
         for segment in self._segments(text):
             for hit in self._segment_hits(normalize(segment), segment, exclude):
                 for i in hit.key.products[:400]:
                     if not exclude or self.products[i].id not in exclude:
                         per_product[i].append(hit)
-        ranked = sorted(
-            (self._rank(i, hits, wanted, generics, form, maker) for i, hits in per_product.items()),
-            key=lambda r: r[0],
-            reverse=True,
-        )
-        return [cand for _, cand in ranked[:limit]]
+        verdicts = [self._judge(i, hits, printed) for i, hits in per_product.items()]
+        verdicts.sort(key=lambda v: v.order, reverse=True)
+        return [self._candidate(v, printed) for v in verdicts[:limit]]
 
-    def _rank(
-        self,
-        i: int,
-        hits: list[_Hit],
-        wanted: frozenset[float],
-        generics: frozenset[str],
-        form: frozenset[str],
-        maker: frozenset[str],
-    ) -> tuple[tuple[float, ...], Candidate]:
+    def _judge(self, i: int, hits: list[_Hit], printed: _Printed) -> _Verdict:
         single = len(self._ingredients.of_product[i]) == 1
         agreeing = [h for h in hits if h.agrees(self.threshold, i, single)]
         best = max(agreeing or hits, key=lambda h: h.score)
-        generic_ok = self._ingredients.agree(i, generics)
-        form_ok = self._ingredients.same_form(i, form) and self._ingredients.same_maker(i, maker)
-        scripts = {has_cjk(h.segment) for h in agreeing}
+        # Ordering only (acceptance is decided below): a partial Chinese hit still says the
+        # Latin and Chinese parts of a line point to the same product.
+        scripts = {has_cjk(h.segment) for h in hits if h.score >= self.threshold}
         score = best.score + (AGREEMENT_BONUS if len(scripts) == 2 else 0.0)
-        have = self._strengths[i]
-        strength_ok = bool(wanted and have and wanted & have)
-        if wanted and have and not strength_ok:
-            score -= STRENGTH_MISMATCH_PENALTY
-        # The exact name in another strength or form is still that product (the strength is not
-        # invented: the evidence says it differs, and catalog forms are loosely worded); a name
-        # that is only close needs the strength, form and maker to agree as well.
-        exact = any(h.key.text in (h.query.key, h.query.glued) for h in agreeing)
-        context_fits = exact or (form_ok and (strength_ok or not (wanted and have)))
-        accepted = bool(agreeing) and generic_ok and context_fits
+        wanted, have = printed.strengths, self._strengths[i]
+        strength = "" if not (wanted and have) else "matches" if wanted & have else "differs"
+        score -= STRENGTH_MISMATCH_PENALTY if strength == "differs" else 0.0
+        # The product's own name, printed exactly, in another strength is still that product (the
+        # strength is not invented: the evidence says it differs), and its form may be worded as
+        # its name words it; anything less needs the strength and the licensed form to agree.
+        own = any(h.exact and _KIND_RANK[h.key.kinds[i]] == _KIND_RANK["name_en"] for h in agreeing)
+        facts = self._ingredients
+        form_ok = facts.same_form(i, printed.form, own) and facts.same_maker(i, printed.maker)
+        generic_ok = facts.agree(i, printed.generics)
+        accepted = bool(agreeing) and generic_ok and form_ok and (own or strength != "differs")
         # 5/160 mg prefers the 5/160 product to the 5/80 one that shares only the 5.
         overlap = len(wanted & have) / len(wanted) if wanted and have else 0.0
         product = self.products[i]
-        kind = best.key.kinds[i]
-        evidence = f"{kind} {best.key.text!r} ~ {best.segment!r} ({best.score:.0f})"
-        if wanted and have:
-            evidence += "; strength " + ("matches" if strength_ok else "differs")
-        if generics:
-            evidence += "; printed generic " + ("agrees" if generic_ok else "differs")
-        if not form_ok:
-            evidence += "; form or maker differs"
-        if not agreeing:
-            evidence += "; name differs"
         named = 1.0 if product.name_zh or product.name_en else 0.0
-        exactness = _KIND_RANK[kind] - (len(product.ingredients) > 1)
+        exactness = _KIND_RANK[best.key.kinds[i]] - (len(product.ingredients) > 1)
         order = (accepted, round(score, 1), overlap, exactness, named, math.log1p(product.volume))
-        shown = round(min(score, 100.0), 1)  # the bonus orders candidates; scores stay in 0–100
-        return order, Candidate(product, shown, accepted, evidence, best.key.text, kind)
+        flags = (strength, generic_ok, form_ok, bool(agreeing))
+        return _Verdict(i, best, score, accepted, order, *flags)
+
+    def _candidate(self, v: _Verdict, printed: _Printed) -> Candidate:
+        kind = v.best.key.kinds[v.product]
+        evidence = f"{kind} {v.best.key.text!r} ~ {v.best.segment!r} ({v.best.score:.0f})"
+        evidence += f"; strength {v.strength}" if v.strength else ""
+        if printed.generics:
+            evidence += "; printed generic " + ("agrees" if v.generic_ok else "differs")
+        evidence += "" if v.form_ok else "; form or maker differs"
+        evidence += "" if v.named else "; name differs"
+        shown = round(min(v.score, 100.0), 1)  # the bonus orders candidates; scores stay in 0–100
+        return Candidate(self.products[v.product], shown, v.accepted, evidence, v.best.key.text, kind)
 
     # --- codes and alternatives ---------------------------------------------------------------
     def by_code(self, text: str) -> Candidate | None:
         """The product a printed NHI code (`BC25419100`) names; OCR letter/digit slips repaired."""
-        found = self._codes.find(text)
-        if found is None:
+        if (found := self._codes.find(text)) is None:
             return None
-        i, code = found
-        product = self.products[i]
+        product, code = self.products[found[0]], found[1]
         how = "exact" if code in product.nhi_codes else "characters 3-10 (second character differs)"
         return Candidate(product, 100.0, True, f"nhi code {code} ({how})", code, "nhi_code")
 
@@ -278,7 +296,6 @@ class MatchIndex:
             if self.products[i].id not in exclude and (not wanted or wanted <= self._strengths[i])
         ]
         pool.sort(key=lambda i: (not self.products[i].cancelled, self.products[i].volume), reverse=True)
-        label = " + ".join(sorted(printed))
-        strength = "/".join(f"{w:g}" for w in sorted(wanted))
+        label, strength = " + ".join(sorted(printed)), "/".join(f"{w:g}" for w in sorted(wanted))
         evidence = f"same ingredients ({label})" + (f" and strength {strength} mg" if wanted else "")
         return [Candidate(self.products[i], 0.0, False, evidence, label, "alternative") for i in pool[:limit]]
