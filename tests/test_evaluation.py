@@ -33,7 +33,7 @@ MATCHING_TOOLS = {"variants.py", "names.py"}  # catalog-matching benchmarks, not
 @pytest.fixture(scope="module")
 def generated(bundle: Bundle, tmp_path_factory: pytest.TempPathFactory) -> list[Truth]:
     out = tmp_path_factory.mktemp("generated")
-    paths = generate(bundle.products, out, count=40, seed=7)
+    paths = generate(bundle.products, out, count=64, seed=7)
     return [Truth.model_validate_json(p.with_suffix(".json").read_text(encoding="utf-8")) for p in paths]
 
 
@@ -86,7 +86,7 @@ def test_the_set_has_the_hard_cases(generated: list[Truth]) -> None:
     assert any(m.dose == 0.5 for m in meds) and any(m.prn for m in meds) and any(m.weekdays for m in meds)
     assert any(not m.known for m in meds) and any(t.days_supply is None for t in generated)
     assert any(any("\u4e00" <= c <= "\u9fff" for c in m.frequency_printed) for m in meds)  # Chinese wording
-    assert sum(t.damaged for t in generated) in range(10, 31)
+    assert sum(t.damaged for t in generated) in range(16, 49)  # about half of 64
 
 
 @pytest.mark.parametrize(
@@ -156,6 +156,8 @@ def test_generator_borrows_no_extractor_grammar() -> None:
     files = sorted(EVALUATION.rglob("*.py"))
     assert len(files) > 10
     for path in files:
+        if path.name == "real.py":  # scores real documents; it generates nothing
+            continue
         banned = FORBIDDEN + (() if path.name in MATCHING_TOOLS else CATALOG_MATCHING)
         assert not [n for n in _imports(path) if n.startswith(banned)], path
 

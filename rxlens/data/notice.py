@@ -1,8 +1,9 @@
 """The attribution the Open Government Data License asks for (shown by `rxlens catalog info`)."""
 
 ATTRIBUTION = (
-    "Drug data: 衛生福利部食品藥物管理署 (TFDA) 藥品外觀資料集 (dataset 42) and licence records; "
-    "衛生福利部中央健康保險署 (NHI) 健保藥品醫令申報量 2024.\n"
+    "Drug data: 衛生福利部食品藥物管理署 (TFDA) 未註銷藥品許可證 (dataset 37), 藥品外觀資料集 "
+    "(dataset 42) and licence records; 衛生福利部中央健康保險署 (NHI) 健保藥品醫令申報量 2022-2024. "
+    "Institutions: NHI 健保特約醫事機構名冊 (2015) and pharmacy list (2020).\n"
     "此開放資料依政府資料開放授權條款進行公眾釋出，使用者於遵守本條款各項規定之前提下，得利用之。\n"
     "(Open Government Data License, Taiwan, v1.0: https://data.gov.tw/license). English synonyms: "
     "DrugBank open vocabulary (CC0) via drug-named-entity-recognition (MIT). See NOTICE.md."

@@ -12,9 +12,22 @@ from rxlens.evaluation import identity, naming, phrasebook
 from rxlens.evaluation.codes import Usage, doses
 from rxlens.evaluation.truth import Truth, TruthMedication
 
-EYE_FORMS = {"眼用液劑", "眼耳鼻用軟膏", "外用軟膏劑", "外用液劑"}
+# Licence forms (dataset 37) and NHI grouping forms alike.
+EYE_FORMS = {
+    "眼用液劑",
+    "眼耳鼻用軟膏",
+    "外用軟膏劑",
+    "外用液劑",
+    "點眼液劑",
+    "眼藥水",
+    "眼用軟膏劑",
+    "軟膏劑",
+    "乳膏劑",
+}
 EYE_WORDS = re.compile(r"\b(EYE|OPHTHALMIC|OINTMENT|CREAM|GEL)\b|眼藥|點眼|眼用|軟膏|乳膏")
 ORAL_FORMS = {"一般錠劑膠囊劑", "緩釋錠劑膠囊劑", "腸溶製劑", ""}
+# Licence forms of tablets and capsules swallowed whole (not vaginal, buccal or effervescent).
+_ORAL_FORM_RE = re.compile(r"^(?!.*(?:陰道|口含|發泡|注射|舌下)).*(?:錠|膠囊)")
 DAYS = [(28, 8), (30, 3), (7, 6), (14, 4), (3, 3), (5, 2), (56, 1), (84, 1)]
 SHORT_DAYS = [3, 5, 7, 14]
 DOSES = [(1.0, 12), (0.5, 3), (2.0, 3), (1.5, 0.4), (0.25, 0.2)]
@@ -47,13 +60,18 @@ def _is_eye(p: Product) -> bool:
 
 
 def _for_eyes(p: Product) -> bool:
-    return "眼" in p.name_zh or any(w in p.name_en.upper() for w in ("EYE", "OPHTHALMIC", "OPHTH"))
+    return (
+        "眼" in p.name_zh
+        or "眼" in p.dosage_form
+        or any(w in p.name_en.upper() for w in ("EYE", "OPHTHALMIC", "OPHTH"))
+    )
 
 
 def _is_oral(p: Product) -> bool:
     text = f"{p.name_zh} {p.name_en.upper()} {p.dosage_form}"
     solid = any(w in text for w in ("錠", "膠囊", "TAB", "CAP"))
-    return solid and p.dosage_form in ORAL_FORMS and "注射" not in text and "INJ" not in text
+    oral_form = p.dosage_form in ORAL_FORMS or bool(_ORAL_FORM_RE.match(p.dosage_form))
+    return solid and oral_form and "注射" not in text and "INJ" not in text
 
 
 class ScenarioMaker:
@@ -66,7 +84,12 @@ class ScenarioMaker:
             for zh in (False, True):
                 pool = [p for p in usable if (_is_eye(p) if eye else _is_oral(p))]
                 self.pools[eye, zh] = [p for p in pool if p.name_zh and len(p.name_zh) <= 30] if zh else pool
-        self.weights = {k: [math.log10(10 + p.volume) ** 2 for p in v] for k, v in self.pools.items()}
+        # Eye clinics dominate the eye family on real slips, while the licence list holds far more
+        # skin solutions than eye drops: eye products weigh more so both kinds appear.
+        self.weights = {
+            k: [math.log10(10 + p.volume) ** 2 * (6 if k[0] and _for_eyes(p) else 1) for p in v]
+            for k, v in self.pools.items()
+        }
         self.names = naming.NameIndex(usable)
 
     def _product(self, rng: random.Random, spec: Spec) -> Product:
