@@ -104,7 +104,8 @@ def test_arithmetic_mismatch_is_flagged_not_corrected(reader: Services, bundle: 
     rng = random.Random(41)
     truth = ScenarioMaker(bundle.products).prescription(rng, "bag")
     med = truth.medications[0]
-    med.frequency_code, med.timing_code, med.dose, med.total = "TID", "PC", 1.0, 3.0 * truth.days_supply * 2
+    med.frequency_printed, med.frequency_code, med.timing_code = "TIDPC", "TID", "PC"
+    med.dose, med.total = 1.0, 3.0 * med.days * 2
     record = read(reader, jpeg(render_bag(truth, rng)))
     check = record.medications[0].arithmetic
     assert check.status == "mismatch" and check.per_day_read == 3 and check.per_day_computed == 6

@@ -61,7 +61,7 @@ def _number_role(token: Token, after_frequency: bool, usage: Usage, columns: Col
     if role := _role_by_column(token, columns):
         return role
     if not after_frequency:
-        return "dose" if usage.dose is None and usage.frequency is None else None
+        return "dose" if usage.dose is None else None
     if usage.days is None and token.value is not None and token.value.is_integer():
         return "days"
     return "total"
@@ -78,17 +78,19 @@ def _set(usage: Usage, role: str | None, token: Token, unit: str | None = None) 
 
 
 def read(tokens: list[Token], columns: Columns | None) -> Usage:
+    """Tokens that say what they are first (days, labelled amounts), then bare numbers by place:
+    a `28天` further on must not lose to a bare number read before it."""
     usage = Usage()
-    after_frequency = False
-    for token in tokens:
-        if token.kind == "frequency" and usage.frequency is None:
-            usage.frequency, usage.frequency_lines = token.frequency, [token.cell]
-            after_frequency = True
-        elif token.kind == "days":
+    first = next((i for i, t in enumerate(tokens) if t.kind == "frequency"), len(tokens))
+    if first < len(tokens):
+        usage.frequency, usage.frequency_lines = tokens[first].frequency, [tokens[first].cell]
+    for i, token in enumerate(tokens):
+        if token.kind == "days":
             _set(usage, "days", token)
         elif token.kind == "amount":
-            role = _role_by_column(token, columns) or _amount_role(token, after_frequency, usage)
+            role = _role_by_column(token, columns) or _amount_role(token, i > first, usage)
             _set(usage, role, token, token.unit)
-        elif token.kind == "number":
-            _set(usage, _number_role(token, after_frequency, usage, columns), token)
+    for i, token in enumerate(tokens):
+        if token.kind == "number":
+            _set(usage, _number_role(token, i > first, usage, columns), token)
     return usage

@@ -30,9 +30,13 @@ CODE_RE = re.compile(r"(?<![A-Z0-9])[A-Z]?[A-Z0-9][0-9OISBGZ]{6}[0-9A-Z]{2}(?![A
 _DAYS_RE = re.compile(r"(?<![\d.月/])(\d{1,3})\s*(?:天|日份|日|DAYS?|D)(?![A-Z\d])")
 _ZH_NUMBER = "一二兩三四五六七八九十半"
 _UNITS = r"TABS?|CAPS?|錠|顆|粒|包|片|滴|GTT|PUFFS?|瓶|支|條|袋|AMP|VIAL|BOT|TUBE|PCS?|PACK"
+_COUNT = rf"\d+(?:\.\d+)?|\d\s*/\s*\d|[{_ZH_NUMBER}]+"
+# An amount is a number with its unit, or a number after the word that says what it is
+# (`每次1`, `共56`: bags often print no unit).
 _AMOUNT_RE = re.compile(
-    rf"(?:(每次|每回|一次|服用|使用|共|總量|總數量|總數|合計|數量)\s*[:：]?\s*)?"
-    rf"(\d+(?:\.\d+)?|\d\s*/\s*\d|[{_ZH_NUMBER}]+)\s*({_UNITS})(?![A-Z])"
+    rf"(?:(?P<label>每次|每回|一次|服用|使用|共|總量|總數量|總數|合計|數量)\s*[:：]?\s*)?"
+    rf"(?P<n>{_COUNT})\s*(?P<unit>{_UNITS})(?![A-Z])"
+    rf"|(?P<label2>每次|每回|共|總量|總數量|總數|合計|數量)\s*[:：]?\s*(?P<n2>{_COUNT})(?![\d./A-Z天日])"
 )
 # Routes only as words of their own: `OS` opens brand names too (OS-CAL).
 _ROUTE_RE = re.compile(r"(?:(?<=\s)|^)(?:PO|OU|OD|OS|AU|EXT|TOPI?|SL|INH|IM|IV|SC)(?=\s|$)|口服|外用|點眼")
@@ -117,8 +121,9 @@ def _token(kind: Kind, text: str, cell: TextLine, x: float, found: Found) -> Tok
     if isinstance(found, grammar.Frequency):
         return Token("frequency", text, cell, x, frequency=found)
     if kind == "amount":
-        value = zh_number(found.group(2).replace(" ", ""))
-        return Token(kind, text, cell, x, value, found.group(1) or "", found.group(3))
+        count = found.group("n") or found.group("n2")
+        label = found.group("label") or found.group("label2") or ""
+        return Token(kind, text, cell, x, zh_number(count.replace(" ", "")), label, found.group("unit") or "")
     if kind == "days":
         return Token(kind, text, cell, x, float(found.group(1)))
     if kind == "number":
