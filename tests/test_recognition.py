@@ -105,6 +105,7 @@ def test_arithmetic_mismatch_is_flagged_not_corrected(reader: Services, bundle: 
     truth = ScenarioMaker(bundle.products).prescription(rng, "bag")
     med = truth.medications[0]
     med.frequency_printed, med.frequency_code, med.timing_code = "TIDPC", "TID", "PC"
+    assert med.days is not None
     med.dose, med.total = 1.0, 3.0 * med.days * 2
     record = read(reader, jpeg(render_bag(truth, rng)))
     check = record.medications[0].arithmetic
