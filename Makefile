@@ -33,6 +33,7 @@ test: setup lint
 
 bench: setup
 	$(BIN)/python -m bench.catalog
+	$(BIN)/python -m bench.leave_brand_out --brands 300
 	$(BIN)/python -m bench.recognition
 	$(BIN)/python -m bench.pipeline
 	$(BIN)/python -m bench.load
