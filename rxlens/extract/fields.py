@@ -33,14 +33,14 @@ class Usage:
     days: Value | None = None
 
 
-IGNORED = "ignored"  # a number in a price or unit column is nobody's dose
+IGNORED = "ignored"  # a number in a price column is nobody's dose
 
 
 def _role_by_column(token: Token, columns: Columns | None) -> str | None:
     if columns is None or columns.photo != token.cell.photo:
         return None
-    role = columns.column_at(token.x)
-    if role in ("price", "unit"):
+    role = columns.column_at(token.centre)
+    if role == "price":
         return IGNORED
     return role if role in ("dose", "days", "total") else None
 
@@ -55,16 +55,27 @@ def _amount_role(token: Token, after_frequency: bool, usage: Usage) -> str:
     return "dose"
 
 
+def _free_roles(token: Token, columns: Columns | None) -> set[str]:
+    """Roles a number outside every field column may still take: those the header has no column for."""
+    if columns is None or columns.photo != token.cell.photo:
+        return {"dose", "days", "total"}
+    return {"dose", "days", "total"} - set(columns.edges)
+
+
 def _number_role(token: Token, after_frequency: bool, usage: Usage, columns: Columns | None) -> str | None:
     if token.text.startswith("00") and len(token.text) >= 3:
         return "total"  # zero-padded counts (000056) are dispensed totals
     if role := _role_by_column(token, columns):
         return role
+    free = _free_roles(token, columns)
     if not after_frequency:
-        return "dose" if usage.dose is None else None
-    if usage.days is None and token.value is not None and token.value.is_integer():
+        return "dose" if "dose" in free and usage.dose is None else None
+    whole = token.value is not None and token.value.is_integer()
+    if "days" in free and usage.days is None and whole:
         return "days"
-    return "total"
+    if "total" in free:
+        return "total"
+    return "dose" if "dose" in free and usage.dose is None else None
 
 
 def _set(usage: Usage, role: str | None, token: Token, unit: str | None = None) -> None:

@@ -69,6 +69,12 @@ class Token:
     unit: str = ""  # an amount's unit (TAB, 顆 …)
     frequency: grammar.Frequency | None = None
 
+    @property
+    def centre(self) -> float:
+        """Where the token's middle sits: a right-aligned number starts left of its header."""
+        share = len(self.text) / max(len(self.cell.text), 1)
+        return self.x + share * (self.cell.right - self.cell.left) / 2
+
 
 def zh_number(text: str) -> float | None:
     digits = {"一": 1, "二": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
