@@ -42,6 +42,8 @@ def _role_by_column(token: Token, columns: Columns | None) -> str | None:
     role = columns.column_at(token.centre)
     if role == "price":
         return IGNORED
+    if role == "unit" and "dose" in columns.edges:
+        return "dose"  # a unit column holds words: a number in it is the dose printed beside
     return role if role in ("dose", "days", "total") else None
 
 

@@ -22,11 +22,14 @@ def _merge(into: Medication, other: Medication) -> None:
         "frequency_text",
         "frequency_count_code",
         "frequency_timing_code",
+        "frequency",
+        "nhi_code",
         "total_quantity",
         "days",
     ):
         if getattr(into, name) is None and getattr(other, name) is not None:
             setattr(into, name, getattr(other, name))
+    into.prn = into.prn or other.prn
     for key, info in other.fields.items():
         into.fields.setdefault(key, info)
 
