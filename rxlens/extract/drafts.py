@@ -42,7 +42,6 @@ class Draft:
     code: Candidate | None = None  # the product a printed NHI code names
     code_text: str | None = None
     tokens: list[Token] = field(default_factory=list)  # usage tokens, reading order
-    rows: list[Row] = field(default_factory=list)  # usage rows after the name rows
     columns: Columns | None = None
     joint: list[Candidate] = field(default_factory=list)  # all name rows matched as one text
 
@@ -181,7 +180,6 @@ class _Drafter:
             self.previous_was_name = False  # a tick or smudge between two name lines is no break
         if self.current is None:
             return
-        self.current.rows.append(line.row)
         self.current.tokens.extend(t for t in line.tokens if t.kind != "text")
 
     def finish(self) -> list[Draft]:
