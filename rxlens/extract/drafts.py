@@ -132,13 +132,11 @@ class _Drafter:
         """A name row with no usage right under a drug row: the same drug, named again."""
         if not self.previous_was_name or self.current is None or has_usage(line.tokens):
             return False
-        if not _WORD_RE.search(line.name) or _NOT_A_DRUG_RE.search(line.row.text):
-            return False
-        best = self.current.best()
-        if line.code is not None:
+        if line.code is not None or not _WORD_RE.search(line.name) or _NOT_A_DRUG_RE.search(line.row.text):
             return False
         if not line.found:
             return True
+        best = self.current.best()
         return best is not None and any(_same_drug(c, best) for c in line.found)
 
     def open(self, line: _Line) -> None:
