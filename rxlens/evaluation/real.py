@@ -21,7 +21,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from rxlens.evaluation.score import Tally
+from rxlens.evaluation.score import Tally, header_pairs
 from rxlens.images.intake import Upload
 from rxlens.pipeline import analyze
 from rxlens.result import AnalysisResult, Medication
@@ -132,13 +132,7 @@ def score_medication(report: RealReport, image: str, truth: RealMedication, med:
 
 
 def score(report: RealReport, image: str, truth: RealTruth, record: AnalysisResult) -> None:
-    header = {
-        "visit_date": (truth.visit_date, record.visit_date),
-        "clinic": (truth.clinic_name, record.clinic_name),
-        "doctor": (truth.doctor_name, record.doctor_name),
-        "days_supply": (truth.days_supply, record.days_supply),
-    }
-    for name, (expected, got) in header.items():
+    for name, (expected, got) in header_pairs(truth, record).items():
         if expected is not None:
             report.add(image, name, expected == got, expected, got)
     left = list(record.medications)

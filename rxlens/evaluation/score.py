@@ -96,6 +96,20 @@ def _checks(tm: TruthMedication, med: Medication, strengths: set[float] | None) 
     return checks
 
 
+# Header fields scored, and the attribute each is under (both truth schemas name them alike).
+HEADER_ATTRS = {
+    "visit_date": "visit_date",
+    "clinic": "clinic_name",
+    "doctor": "doctor_name",
+    "days_supply": "days_supply",
+}
+
+
+def header_pairs(truth: object, record: AnalysisResult) -> dict[str, tuple[object, object]]:
+    """(expected, read) for each header field."""
+    return {name: (getattr(truth, attr), getattr(record, attr)) for name, attr in HEADER_ATTRS.items()}
+
+
 class Scorer:
     """Tallies per group: the layout family, clean or damaged, and all."""
 
@@ -113,13 +127,7 @@ class Scorer:
 
     def score(self, image: str, truth: Truth, record: AnalysisResult) -> None:
         groups = ["all", "damaged" if truth.damaged else "clean", truth.layout]
-        header = {
-            "visit_date": (record.visit_date, truth.visit_date),
-            "clinic": (record.clinic_name, truth.clinic_name),
-            "doctor": (record.doctor_name, truth.doctor_name),
-            "days_supply": (record.days_supply, truth.days_supply),
-        }
-        for name, (got, expected) in header.items():
+        for name, (expected, got) in header_pairs(truth, record).items():
             self._add(groups, name, (got == expected, str(expected), str(got)), image)
         for tm, med in _pair(truth, record):
             if med is None:
