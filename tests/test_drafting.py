@@ -124,6 +124,9 @@ def test_columns_from_header_words(cells: list[str], columns: set[str] | None) -
         ),
         pytest.param("每次 1 顆 共 21 顆", ["amount", "amount"], "", id="zh-amounts"),
         pytest.param(
+            "一日二次，每次2錠，餐前服用", ["frequency", "amount"], "", id="dose-inside-a-zh-frequency"
+        ),
+        pytest.param(
             "BE044SQIGO Lexil Tablets 1.5mg",
             ["id", "text", "strength"],
             "LEXIL TABLETS 1.5MG",

@@ -150,10 +150,20 @@ def cell_tokens(cell: TextLine) -> list[Token]:
         if text[last:start].strip():
             tokens.append(Token("text", text[last:start].strip(), cell, cell.left + last * width))
         tokens.append(_token(kind, text[start:end], cell, cell.left + start * width, found))
+        if kind == "frequency":  # the grammar joins `一日二次，每次2錠，餐前` into one reading
+            tokens += _amounts_within(text, start, end, cell, width)
         last = end
     if text[last:].strip():
         tokens.append(Token("text", text[last:].strip(), cell, cell.left + last * width))
     return tokens
+
+
+def _amounts_within(text: str, start: int, end: int, cell: TextLine, width: float) -> list[Token]:
+    """Amounts inside a frequency reading: its dose (每次2錠) still is the dose."""
+    return [
+        _token("amount", m.group(0), cell, cell.left + (start + m.start()) * width, m)
+        for m in _AMOUNT_RE.finditer(text, start, end)
+    ]
 
 
 def tokenize(row: Row) -> list[Token]:
