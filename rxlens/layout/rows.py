@@ -109,13 +109,10 @@ COLUMN_WORDS = {
 
 @dataclass(frozen=True)
 class Columns:
-    """Left edges of the columns a table header row names (same photo only).
-
-    `combined`: one column holds "dose/total" (`劑量/總量` printed as `1.00/21`)."""
+    """Left edges of the columns a table header row names (same photo only)."""
 
     photo: int
     edges: dict[str, float]
-    combined: bool = False
 
     def column_at(self, x: float) -> str:
         ordered = sorted(self.edges.items(), key=lambda kv: kv[1])
@@ -124,34 +121,6 @@ class Columns:
             if x >= left - 20:
                 name = col
         return name
-
-    def assign(self, row: Row) -> dict[str, list[TextLine]]:
-        """Cells by column; a box OCR drew across several columns is cut at its spaces."""
-        out: dict[str, list[TextLine]] = {name: [] for name in self.edges}
-        for cell in row.cells:
-            for piece in split_words(cell):
-                out[self.column_at((piece.left + piece.right) / 2)].append(piece)
-        return out
-
-
-def _width(text: str) -> float:
-    """Rough printed width: CJK characters are about twice as wide as Latin ones."""
-    return sum(2.0 if "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" else 1.0 for ch in text)
-
-
-def split_words(cell: TextLine) -> list[TextLine]:
-    """Cut a box at its spaces, placing each word by its share of the printed width."""
-    words = [(m.start(), m.group(0)) for m in re.finditer(r"\S+", cell.text)]
-    if len(words) < 2:
-        return [cell]
-    total, span = _width(cell.text), cell.right - cell.left
-    pieces = []
-    for start, word in words:
-        x0 = cell.left + span * _width(cell.text[:start]) / total
-        x1 = x0 + span * _width(word) / total
-        box = ((x0, cell.top), (x1, cell.top), (x1, cell.bottom), (x0, cell.bottom))
-        pieces.append(TextLine(word, box, cell.confidence, cell.photo, cell.rotation, cell.original))
-    return pieces
 
 
 _COMBINED_RE = re.compile(r"(?:用量|劑量)\s*/\s*(?:總量|數量)")
@@ -175,7 +144,6 @@ def find_columns(row: Row) -> Columns | None:
     for cell in row.cells:
         for name, left in _header_edges(cell).items():
             edges.setdefault(name, left)
-    combined = bool(_COMBINED_RE.search(row.text))
-    if combined and "total" in edges:
-        del edges["total"]
-    return Columns(row.photo, edges, combined) if len(edges) >= 3 and "name" in edges else None
+    if _COMBINED_RE.search(row.text):  # `劑量/總量` is one column: no total column of its own
+        edges.pop("total", None)
+    return Columns(row.photo, edges) if len(edges) >= 3 and "name" in edges else None
