@@ -36,6 +36,8 @@ def test_excluded_products_are_never_returned(bundle: Bundle, bundled_index: Mat
         pytest.param("Tanza F.C. Tablets 50mg", "TANZA", id="tanza-is-not-amiloride"),
         pytest.param("NORCOL TABLETS 20MG (BENPROPERINE)", "NORCOL", id="norcol-is-not-norethindrone"),
         pytest.param("GASCON 40MG", "GASCON", id="gascon-is-not-neotigason"),
+        pytest.param('CONAMIN TABLETS "GENTLE"', "CONAMIN", id="conamin-is-not-conapin"),
+        pytest.param('Riston F.C. Tablets 2mg "CHI SHENG"', "RISTON", id="riston-is-not-raston"),
     ],
 )
 def test_brand_left_out_is_not_replaced(

@@ -55,6 +55,21 @@ def test_ranking(bundled_index: MatchIndex, text: str, expect_zh: str | None, ex
     assert expect_strength in product_keys(top.product)[1], top.product
 
 
+@pytest.mark.parametrize(
+    ("text", "expect_zh"),
+    [
+        pytest.param("應元”葉酸錠 5 毫克", "應元", id="chinese-maker-mark-among-same-name"),
+        pytest.param("諾快寧口溶錠 1000毫克", "口溶錠", id="chinese-form-word-among-same-name"),
+    ],
+)
+def test_printed_chinese_words_order_look_alike_products(
+    bundled_index: MatchIndex, text: str, expect_zh: str
+) -> None:
+    found = bundled_index.match(text, 5)
+    assert sum(c.accepted and c.score == found[0].score for c in found) > 1, "needs a tie to break"
+    assert expect_zh in found[0].product.name_zh
+
+
 def test_candidates_carry_score_and_evidence(bundled_index: MatchIndex) -> None:
     found = bundled_index.match("Telmisartan 40mg", 5)
     assert len(found) == 5

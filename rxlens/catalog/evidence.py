@@ -48,7 +48,7 @@ _FORMS: list[tuple[tuple[str, ...], str]] = [
 _FORM_RES = [(frozenset(names), re.compile(pattern)) for names, pattern in _FORMS]
 # Latin names shorter than SHORT must match exactly; from LONG on, two substitutions may pass.
 SHORT, LONG = 6, 10
-# Letters OCR takes for one another at the start of a word.
+# Letters OCR takes for one another.
 _LOOKALIKES = [set(g) for g in ("OQDCG0", "IL1JT", "BRP8", "S5", "Z2", "EF", "UV", "MNH", "KX")]
 # Edit costs: OCR mostly substitutes a character; an inserted or lost one costs two, so a short
 # name tolerates only substitutions (BALON is not BACLON, STAWEI is not TAWEI).
@@ -89,9 +89,26 @@ def names_agree(printed: str, key: str) -> bool:
     # OCR mistakes for it.
     first = {printed[:1], key[:1]}
     short_latin = len(key) < LONG and not CJK_RE.match(key)
-    if allowed and short_latin and len(first) > 1 and not any(first <= g for g in _LOOKALIKES):
+    if allowed and short_latin and len(first) > 1 and not _lookalike(*first):
         return False
     return Levenshtein.distance(printed, key, weights=_WEIGHTS, score_cutoff=allowed) <= allowed
+
+
+def lookalike_edits(printed: str, key: str) -> bool:
+    """Whether the letters a short Latin name differs in are ones OCR takes for one another. One
+    letter makes another brand there (CONAMIN/CONAPIN, RISTON/RASTON), so any other difference
+    needs more evidence (the strength, the generic, the maker); a long name has letters enough."""
+    if len(key) >= LONG or CJK_RE.search(key):
+        return True
+    return all(_lookalike(printed[a], key[b]) for a, b in _substitutions(printed, key))
+
+
+def _lookalike(a: str, b: str) -> bool:
+    return any(a in g and b in g for g in _LOOKALIKES)
+
+
+def _substitutions(printed: str, key: str) -> list[tuple[int, int]]:
+    return [(op.src_pos, op.dest_pos) for op in Levenshtein.editops(printed, key) if op.tag == "replace"]
 
 
 def _same(held: str, printed: str) -> bool:

@@ -18,9 +18,9 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from rxlens.catalog.codes import CodeTable
-from rxlens.catalog.evidence import Ingredients, form_class, maker_marks, names_agree
+from rxlens.catalog.evidence import Ingredients, form_class, lookalike_edits, maker_marks, names_agree
 from rxlens.catalog.keys import effective_length, grams, product_keys, query_strengths
-from rxlens.catalog.normalize import CJK_RE, Normalized, has_cjk, normalize
+from rxlens.catalog.normalize import CJK_RE, MAKER_RE, Normalized, fold, has_cjk, normalize
 from rxlens.catalog.records import Product, Synonym
 
 # How many keys the n-gram stage hands to rapidfuzz.
@@ -33,6 +33,8 @@ AGREEMENT_BONUS = 5.0
 # Between equal scores, a product's own name beats an ingredient, which beats a synonym; a
 # single-ingredient product beats a combination that merely contains the ingredient.
 _KIND_RANK = {"name_zh": 3, "name_en": 3, "ingredient": 2, "synonym": 1}
+# Chinese characters and digits, for comparing whole printed Chinese names.
+_NOT_ZH_RE = re.compile(r"[^0-9\u3400-\u9fff]+")
 _SEGMENT_RE = re.compile(r"[\u3400-\u9fff][\u3400-\u9fff\d.\s/()（）]*|[^\u3400-\u9fff]+")
 
 
@@ -62,12 +64,15 @@ class _Hit:
     query: Normalized  # the segment, normalised
     named: bool = field(init=False)  # the key is within OCR edits of what was printed
     exact: bool = field(init=False)  # the key is what was printed
+    lookalike: bool = field(init=False)  # and its differences are letters OCR confuses
 
     def __post_init__(self) -> None:
         # Once per hit, not per product: an ingredient key may stand for hundreds of products.
-        text = self.key.text
-        self.exact = text in (self.query.key, self.query.glued)
-        self.named = self.exact or names_agree(self.query.key, text) or names_agree(self.query.glued, text)
+        text, query = self.key.text, self.query
+        self.exact = text in (query.key, query.glued)
+        near = [q for q in dict.fromkeys((query.key, query.glued)) if names_agree(q, text)]
+        self.named = self.exact or bool(near)
+        self.lookalike = self.exact or any(lookalike_edits(q, text) for q in near)
 
     def agrees(self, threshold: float, product: int, single: bool) -> bool:
         """Close enough; a synonym (a foreign brand or spelling, SUPRAX, DORMIN) only as printed;
@@ -87,6 +92,7 @@ class _Printed:
     generics: frozenset[str]
     form: frozenset[str]
     maker: frozenset[str]
+    text: str  # the whole printed name, for ordering look-alike products
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +106,21 @@ class _Verdict:
     generic_ok: bool
     form_ok: bool
     named: bool  # some hit's name is within OCR edits of the printed one
+
+
+def _closeness(text: str, product: Product) -> float:
+    """How alike the printed Chinese words and the product's Chinese name are, maker mark and
+    form words included: among products one key names alike (葉酸 is dozens of licences),
+    `“應元”葉酸錠` is the 應元 one and `諾快寧口溶錠` the dispersible one. Latin names need no
+    such help: their maker marks and forms are already evidence. Whole tenths, so it orders only
+    what the printed words really tell apart."""
+    name = product.name_zh
+    if not (name and has_cjk(text)):
+        return 0.0
+    printed = _NOT_ZH_RE.sub("", fold(text))
+    # With and without its maker mark: labels print the mark or leave it out.
+    named = {_NOT_ZH_RE.sub("", fold(n)) for n in (name, MAKER_RE.sub("", name))}
+    return max(round(Levenshtein.normalized_similarity(printed, n), 1) for n in named)
 
 
 class MatchIndex:
@@ -220,6 +241,7 @@ class MatchIndex:
             # Latin words only: Chinese names are full of form characters (鼻康速錠 is a tablet).
             form_class(CJK_RE.sub(" ", text)),
             maker_marks(text),
+            text,
         )
         per_product: dict[int, list[_Hit]] = defaultdict(list)
         for segment in self._segments(text):
@@ -249,13 +271,23 @@ class MatchIndex:
         facts = self._ingredients
         form_ok = facts.same_form(i, printed.form, own) and facts.same_maker(i, printed.maker)
         generic_ok = facts.agree(i, printed.generics)
-        accepted = bool(agreeing) and generic_ok and form_ok and (own or strength != "differs")
+        # A name off by letters OCR does not confuse, on a line whose maker or strength this
+        # product cannot confirm, is more likely a brand the catalog lacks (CONAMIN "GENTLE" is
+        # not CONAPIN); with nothing else printed, the name is all there is to go by.
+        confirmed = strength == "matches" or bool(printed.generics and facts.of_product[i]) and generic_ok
+        confirmed = confirmed or bool(printed.maker & facts.marks[i])
+        unconfirmed = bool(printed.maker or printed.strengths) and not confirmed
+        plausible = any(h.lookalike for h in agreeing) or not unconfirmed
+        accepted = bool(agreeing) and generic_ok and form_ok and plausible and (own or strength != "differs")
         # 5/160 mg prefers the 5/160 product to the 5/80 one that shares only the 5.
         overlap = len(wanted & have) / len(wanted) if wanted and have else 0.0
         product = self.products[i]
         named = 1.0 if product.name_zh or product.name_en else 0.0
-        exactness = _KIND_RANK[best.key.kinds[i]] - (len(product.ingredients) > 1)
-        order = (accepted, round(score, 1), overlap, exactness, named, math.log1p(product.volume))
+        kind = _KIND_RANK[best.key.kinds[i]]
+        exactness = kind - (len(product.ingredients) > 1)
+        # Only where the printed words name products (a printed generic names all its makers alike).
+        closeness = _closeness(printed.text, product) if accepted and kind == _KIND_RANK["name_en"] else 0.0
+        order = (accepted, round(score, 1), overlap, closeness, exactness, named, math.log1p(product.volume))
         flags = (strength, generic_ok, form_ok, bool(agreeing))
         return _Verdict(i, best, score, accepted, order, *flags)
 

@@ -34,7 +34,12 @@ STRENGTH_RE = re.compile(
 )
 _BARE_NUMBER_RE = re.compile(rf"(?<![A-Z\d.]){_NUM}(?![A-Z\d.])")
 
-MAKER_RE = re.compile(r'"[^"]{1,16}"|「[^」]{1,16}」|“[^”]{1,16}”')
+# Maker marks in every quote style the licences use (〝強生〞, “應元”, "YSP"), and a Chinese
+# mark opening a name whose opening quote OCR lost (`生達”胃樂順膜衣錠`).
+MAKER_RE = re.compile(
+    r'"[^"]{1,16}"|「[^」]{1,16}」|“[^”]{1,16}”|〝[^〞〟]{1,16}[〞〟]|『[^』]{1,16}』'
+    r'|^\s*[\u3400-\u9fff]{2,4}[”」〞〟"](?=[\u3400-\u9fff])'
+)
 _BRACKET_RE = re.compile(r"\([^()]*\)|\[[^\]]*\]")
 
 _ZH_FORMS = sorted(
@@ -130,8 +135,14 @@ def fold(text: str) -> str:
     return to_traditional(text).upper()
 
 
+# OCR reads the form character 錠 as 綻, which no licensed drug name holds.
+_OCR_CJK = str.maketrans({"綻": "錠"})
+
+
 def repair_ocr_digits(text: str) -> str:
-    """`LORAZEPAMO.5MG` → `LORAZEPAM 0.5MG`: a letter O where a number starts or continues."""
+    """`LORAZEPAMO.5MG` → `LORAZEPAM 0.5MG`: a letter O where a number starts or continues;
+    and the look-alike characters of `_OCR_CJK`."""
+    text = text.translate(_OCR_CJK)
     text = re.sub(r"O(?=[.,]\d)", " 0", text)
     text = re.sub(r"(?<=\d)O", "0", text)
     text = re.sub(r"(?<![A-Z\d.])0(?=[A-Z]{3})", "O", text)  # `0LMETEC`: a zero opening a word
