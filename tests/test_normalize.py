@@ -21,7 +21,7 @@ from rxlens.catalog.normalize import Strength, normalize
         pytest.param("&quot;井田&quot; 加斯朗錠", "加斯朗", [], id="html-entities"),
         pytest.param("HYOSCYAMINE 125 MCG", "HYOSCYAMINE", [Strength(0.125, "MG")], id="micrograms"),
         pytest.param("〝培力〞喜朵錠", "喜朵", [], id="maker-in-corner-quotes"),
-        pytest.param("生達”胃樂順膜衣錠20毫克", "胃樂順", [Strength(20, "MG")], id="maker-opening-quote-lost"),
+        pytest.param("生達”胃樂順膜衣錠20毫克", "胃樂順", [Strength(20, "MG")], id="maker-quote-lost"),
         pytest.param("善脂瑩膜衣綻 20 毫克", "善脂瑩", [Strength(20, "MG")], id="ocr-綻-for-錠"),
     ],
 )

@@ -84,8 +84,12 @@ def english(p: Product, style: str, rng: random.Random) -> str:
 def chinese(p: Product, rng: random.Random) -> str:
     """The Chinese name as the catalog has it, or without the maker's quoted prefix (labels drop it)."""
     if rng.random() < 0.4:
-        return re.sub(r'^\s*["“〝][^"”〞]*["”〞]\s*', "", p.name_zh) or p.name_zh
+        return without_maker(p.name_zh)
     return p.name_zh
+
+
+def without_maker(name_zh: str) -> str:
+    return re.sub(r'^\s*["“〝][^"”〞]*["”〞]\s*', "", name_zh) or name_zh
 
 
 class NameIndex:
@@ -96,8 +100,9 @@ class NameIndex:
         self.by_zh: dict[str, set[str]] = defaultdict(set)
         for p in products:
             self.by_brand[self._key(p)].add(p.id)
-            if p.name_zh:
+            if p.name_zh:  # printed as licensed, or without the maker (then any maker's)
                 self.by_zh[p.name_zh].add(p.id)
+                self.by_zh[without_maker(p.name_zh)].add(p.id)
 
     @staticmethod
     def _key(p: Product) -> tuple[str, tuple[float, ...]]:
@@ -106,5 +111,5 @@ class NameIndex:
     def acceptable(self, p: Product, en: str, zh: str) -> list[str]:
         same = set(self.by_brand.get(self._key(p), set())) if en else set()
         if zh and not en:
-            same = set(self.by_zh.get(p.name_zh, set()))
+            same = set(self.by_zh.get(zh, set()))
         return sorted(same | {p.id})
