@@ -54,8 +54,8 @@ def serve(
     settings = get_settings()
     s = settings.service
     host, port, workers = host or s.host, port or s.port, workers or s.workers
-    _check_address(host, port)
     _check_database(settings)
+    _check_address(host, port)
     logs.configure(settings.log_format, settings.log_level)
     typer.echo(f"rxlens is starting at http://{host}:{port}/; Ctrl+C stops it.")
     uvicorn.run(
