@@ -88,6 +88,8 @@ class ServiceSettings(BaseModel):
     rate_per_minute: float = Field(default=30.0, gt=0)
     rate_burst: int = Field(default=10, ge=1)
     graceful_shutdown_seconds: float = Field(default=30.0, ge=0)
+    # /docs and /redoc load their scripts from public CDNs, so an offline product keeps them off.
+    docs: bool = False
 
 
 class GeminiSettings(BaseModel):
@@ -131,6 +133,9 @@ class Settings(BaseSettings):
     ocr: OcrSettings = OcrSettings()
     pipeline: PipelineSettings = PipelineSettings()
     service: ServiceSettings = ServiceSettings()
+    # text: one readable line per event; json: one JSON object per line (for log collectors).
+    log_format: Literal["text", "json"] = "text"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @model_validator(mode="after")
     def _fill_database_url(self) -> Settings:

@@ -19,6 +19,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 
+from rxlens.catalog.service import STALE_WARNING
 from rxlens.cloud.control import CloudUnavailable
 from rxlens.cloud.stages import CloudStages
 from rxlens.config import PipelineSettings
@@ -53,6 +54,7 @@ class Run:
         self.progress = progress or _quiet
         self.timings: dict[str, float] = {}
         self.photos: list[Photo] = []
+        self.catalog_stale = False  # matched from the warm index while the database is down
         self.cloud = CloudStages(services)
         self.stages = self._stages(services.settings.pipeline)
 
@@ -87,6 +89,7 @@ class Run:
 
     async def catalog(self, _: Results) -> object:
         index = await self.services.blocking.run(self.services.catalog.index)
+        self.catalog_stale = self.services.catalog.stale
         await self.progress("catalog_ready", {"version": index.version})
         return index
 
@@ -192,6 +195,8 @@ async def _analyze(run: Run, arm: str | None) -> AnalysisResult:
             metrics.requests.labels(chosen, arm or "-", "error").inc()
             raise
     record: AnalysisResult = results[run.stages[-1].name]
+    if run.catalog_stale:
+        record.warnings.append(STALE_WARNING)
     record.usage = _usage(run, services, arm, time.perf_counter() - started)
     run.cloud.usage(record.usage)
     _observe(run, record)

@@ -77,3 +77,27 @@ def test_dead_database_is_exit_3(tmp_path: Path) -> None:
     )
     assert result.returncode == 3
     assert "RXLENS_DATABASE__URL" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_search_before_init_uses_the_bundled_catalog(tmp_path: Path) -> None:
+    result = rxlens(Settings(data_dir=tmp_path / "new"), "catalog", "search", "脈優", "--json")
+    assert result.returncode == 0, result.stderr
+    assert "NORVASC" in json.loads(result.stdout)[0]["name_en"]
+
+
+def test_unusable_data_dir_is_exit_78(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    for args in (("catalog", "search", "脈優"), ("serve", "--port", "1")):
+        result = rxlens(Settings(data_dir=blocker / "data"), *args)
+        assert result.returncode == 78, result.stderr
+        assert "Cannot create the data directory" in result.stderr and "RXLENS_DATA_DIR" in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_serve_on_a_busy_port_is_exit_78(settings: Settings) -> None:
+    with serve_directory(settings.data_dir) as url:
+        port = url.rsplit(":", 1)[1]
+        result = rxlens(settings, "serve", "--port", port)
+    assert result.returncode == 78 and f"127.0.0.1:{port}" in result.stderr
+    assert "--port" in result.stderr and "Traceback" not in result.stderr

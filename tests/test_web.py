@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,11 +12,13 @@ from playwright.sync_api import Browser, sync_playwright
 
 from rxlens.api.app import create_app
 from rxlens.catalog.bundled import Bundle
-from rxlens.config import Settings
+from rxlens.config import DatabaseSettings, Settings
+from rxlens.ocr.base import OcrEngine
 from rxlens.services import Services
 from tests.http import running
 from tests.images import prescription
 
+DEAD_DB = "postgresql+psycopg://nobody@127.0.0.1:1/none"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = [
     "--no-sandbox",
@@ -81,4 +84,28 @@ def test_error_is_shown_in_words(
         page.click("#go")
         page.wait_for_selector("#error:not([hidden])", timeout=30_000)
         text = page.locator("#error").inner_text()
-        assert "Not a supported image" in text and "JPEG" in text
+        assert "不是支援的照片格式" in text and "JPEG" in text
+
+
+def test_header_labels_once_and_catalog_down_warning(
+    browser: Browser, ocr_engine: OcrEngine, bundle: Bundle, tmp_path: Path
+) -> None:
+    """A server whose database cannot be reached: the record comes back unmatched, and says so."""
+    settings = Settings(data_dir=tmp_path, database=DatabaseSettings(url=DEAD_DB))
+    path = tmp_path / "bag.jpg"
+    path.write_bytes(prescription(bundle.products, 61, "bag")[1])
+    errors: list[str] = []
+    with running(create_app(settings, Services.open(settings, ocr=ocr_engine))) as url:
+        page = browser.new_page()
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto(url + "/")
+        page.set_input_files("#gallery", str(path))
+        page.click("#go")
+        page.wait_for_selector("#result:not([hidden])", timeout=60_000)
+        warnings = page.locator("#warnings").inner_text()
+        header = page.locator("#header").inner_text()
+        checks = page.locator(".check").all_inner_texts()
+    assert "藥品資料庫無法連線" in warnings
+    assert header.count("院所") == 1 and header.count("醫師") == 1
+    assert checks and not any(re.search("[A-Za-z]{3,}", c) for c in checks)  # no English notes
+    assert [e for e in errors if "Content Security Policy" in e] == []  # the page obeys its own CSP

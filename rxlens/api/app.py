@@ -10,9 +10,10 @@ from importlib import resources
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from rxlens import __version__
+from rxlens import __version__, logs
 from rxlens.api import problems
 from rxlens.api.limits import ConcurrencyLimiter, RateLimiter
+from rxlens.api.middleware import RequestContext
 from rxlens.api.routes import analyses, health
 from rxlens.config import Settings, get_settings
 from rxlens.errors import CatalogError
@@ -24,8 +25,9 @@ log = logging.getLogger("rxlens")
 async def _start(services: Services) -> None:
     """Model, schema, catalog and index are ready before the first request is accepted.
 
-    A dead database does not stop the service: /healthz says 503 and analyses come back with
-    drugs as read (unmatched) until it returns."""
+    A dead database does not stop the service: with no catalog loaded /healthz says 503 and
+    analyses come back with drugs as read (unmatched); once loaded, the warm catalog keeps
+    matching, /healthz says degraded and each record carries a warning (rxlens.catalog.service)."""
     await services.blocking.run(lambda: services.ocr)
     try:
         await services.blocking.run(init_catalog, services)
@@ -51,11 +53,22 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         title="rxlens",
         version=__version__,
         lifespan=lifespan,
+        # The docs pages fetch their scripts from public CDNs: off unless RXLENS_SERVICE__DOCS.
+        docs_url="/docs" if settings.service.docs else None,
+        redoc_url="/redoc" if settings.service.docs else None,
         description="Read Taiwanese drug bags and prescription slips into one medication record.",
     )
     problems.install(app)
+    app.add_middleware(RequestContext)
     app.include_router(analyses.router)
     app.include_router(health.router)
     web = resources.files("rxlens") / "web"
     app.mount("/", StaticFiles(directory=str(web), html=True), name="web")
     return app
+
+
+def serve_app() -> FastAPI:
+    """The factory `rxlens serve` runs: each worker process sets up its own logging first."""
+    settings = get_settings()
+    logs.configure(settings.log_format, settings.log_level)
+    return create_app(settings)

@@ -1,7 +1,12 @@
-"""The one place where errors become HTTP responses: RFC 9457 problem details."""
+"""The one place where errors become HTTP responses: RFC 9457 problem details.
+
+Each problem carries the request id, so a user's report can be found in the server log, where
+5xx errors are logged with their traceback.
+"""
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 
@@ -10,8 +15,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from rxlens import logs
 from rxlens.errors import RxlensError, TryLater
 
+log = logging.getLogger("rxlens.api")
 MEDIA_TYPE = "application/problem+json"
 
 
@@ -24,7 +31,21 @@ def problem(error: RxlensError) -> dict[str, object]:
         "detail": error.message,
         "hint": error.hint,
         "code": error.code,
+        "request_id": logs.request_id.get(),
     }
+
+
+def unexpected(error: BaseException) -> RxlensError:
+    """A bug: the client learns only its class name and the request id; the log has the rest."""
+    return RxlensError(f"Unexpected {type(error).__name__}.")
+
+
+def log_server_error(error: RxlensError) -> None:
+    """5xx answers are logged with their traceback; being turned away (TryLater) is not a fault."""
+    if isinstance(error, TryLater):
+        log.info("turned away: %s", error.code)
+    elif error.status >= 500:
+        log.error("%s %d: %s", error.code, error.status, error.message, exc_info=error)
 
 
 def response(error: RxlensError) -> JSONResponse:
@@ -37,6 +58,7 @@ def response(error: RxlensError) -> JSONResponse:
 def install(app: FastAPI) -> None:
     @app.exception_handler(RxlensError)
     async def domain(_: Request, error: RxlensError) -> JSONResponse:
+        log_server_error(error)
         return response(error)
 
     @app.exception_handler(RequestValidationError)
@@ -56,7 +78,4 @@ def install(app: FastAPI) -> None:
         plain = RxlensError(str(error.detail))
         plain.status, plain.title, plain.hint = error.status_code, str(error.detail), "See /docs for the API."
         return response(plain)
-
-    @app.exception_handler(Exception)
-    async def unexpected(_: Request, error: Exception) -> JSONResponse:
-        return response(RxlensError(f"Unexpected {type(error).__name__}."))
+    # Exceptions that are not ours reach rxlens.api.middleware, which logs and answers them.

@@ -25,9 +25,12 @@ console = Console()
 
 
 @contextmanager
-def _services() -> Iterator[Services]:
+def _services(init: bool = False) -> Iterator[Services]:
+    """With `init`, a new database gets the bundled catalog first, as `rxlens analyze` does."""
     services = Services.open(get_settings())
     try:
+        if init:
+            init_catalog(services)
         yield services
     finally:
         services.close()
@@ -53,7 +56,7 @@ def init() -> None:
 @app.command()
 def info() -> None:
     """Show catalog size, version, sources and the data licence attribution."""
-    with _services() as services:
+    with _services(init=True) as services:
         meta, counts = services.store.meta(), services.store.counts()
     console.print(f"database: {services.settings.database.url}")
     console.print(f"version:  {meta.get('version', '(empty)')}  bundle: {meta.get('bundled_version', '-')}")
@@ -86,7 +89,7 @@ def search(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """Find the catalog entries that best match TEXT, with scores and the reason for each."""
-    with _services() as services:
+    with _services(init=True) as services:
         found = services.catalog.match(text, limit)
     if as_json:
         typer.echo(json.dumps([_candidate_json(c) for c in found], ensure_ascii=False, indent=2))

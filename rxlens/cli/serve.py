@@ -1,13 +1,48 @@
-"""`rxlens serve`: the HTTP service and web page (uvicorn)."""
+"""`rxlens serve`: the HTTP service and web page (uvicorn).
+
+What can be checked before the server starts is checked here, so a bad data directory, database
+or address ends with its message and exit code (rxlens.cli.main) instead of a server traceback.
+"""
 
 from __future__ import annotations
 
+import errno
+import socket
 from typing import Annotated
 
 import typer
 import uvicorn
 
-from rxlens.config import get_settings
+from rxlens import logs
+from rxlens.config import Settings, get_settings
+from rxlens.errors import ConfigError, RxlensError
+from rxlens.services import Services, init_catalog
+
+
+def _check_address(host: str, port: int) -> None:
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as exc:
+        busy = exc.errno == errno.EADDRINUSE
+        raise ConfigError(
+            f"Cannot listen on {host}:{port}: {exc.strerror or exc}.",
+            hint="Stop the other server on that port or choose another with --port."
+            if busy
+            else "Give an address of this machine with --host (127.0.0.1 for this computer only).",
+        ) from None
+
+
+def _check_database(settings: Settings) -> None:
+    """The schema and bundled catalog go in now; a database that is down is only a warning,
+    because the service runs without it (analyses are returned unmatched)."""
+    services = Services.open(settings)  # an unusable data directory raises ConfigError here
+    try:
+        init_catalog(services)
+    except RxlensError as error:
+        typer.echo(f"warning: {error.message} The service starts without its catalog.", err=True)
+    finally:
+        services.close()
 
 
 def serve(
@@ -16,16 +51,20 @@ def serve(
     workers: Annotated[int | None, typer.Option(help="Worker processes (each loads the model).")] = None,
 ) -> None:
     """Start the HTTP API and the web page; in-flight analyses finish on shutdown."""
-    s = get_settings().service
+    settings = get_settings()
+    s = settings.service
     host, port, workers = host or s.host, port or s.port, workers or s.workers
-    typer.echo(f"rxlens is starting at http://{host}:{port}/ (API docs at /docs); Ctrl+C stops it.")
+    _check_database(settings)
+    _check_address(host, port)
+    logs.configure(settings.log_format, settings.log_level)
+    typer.echo(f"rxlens is starting at http://{host}:{port}/; Ctrl+C stops it.")
     uvicorn.run(
-        "rxlens.api.app:create_app",
+        "rxlens.api.app:serve_app",
         factory=True,
         host=host,
         port=port,
         workers=workers,
         timeout_graceful_shutdown=int(s.graceful_shutdown_seconds),
-        log_level="warning",
-        access_log=False,
-    )  # access logs would not hold photos, but need not hold user ids either
+        log_config=None,  # uvicorn's lines go through our handler (rxlens.logs), request id and all
+        access_log=False,  # rxlens.api.middleware logs each request once, without client details
+    )

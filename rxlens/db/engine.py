@@ -12,7 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from rxlens.config import Settings
-from rxlens.errors import CatalogError
+from rxlens.errors import CatalogError, ConfigError
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -26,12 +26,22 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _make_data_dir(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(
+            f"Cannot create the data directory {folder}: {exc.strerror or type(exc).__name__}.",
+            hint="Set RXLENS_DATA_DIR (or RXLENS_DATABASE__URL) to a directory this user can write.",
+        ) from None
+
+
 def make_engine(settings: Settings) -> Engine:
     url = make_url(settings.database.url)
     db = settings.database
     if url.get_backend_name() == "sqlite":
         if url.database:
-            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+            _make_data_dir(Path(url.database).parent)
         engine = create_engine(url, pool_size=db.pool_size, pool_timeout=db.pool_timeout_seconds)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -49,4 +59,6 @@ def migrate(engine: Engine) -> None:
             command.upgrade(cfg, "head")
     except SQLAlchemyError as exc:
         cause = getattr(exc, "orig", None) or exc
-        raise CatalogError(f"Could not prepare the database: {type(cause).__name__}") from exc
+        where = engine.url.render_as_string(hide_password=True)
+        reason = str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__
+        raise CatalogError(f"Could not prepare the database {where}: {reason}.") from exc

@@ -4,10 +4,36 @@ const MAX_PHOTOS = 5;
 const photos = [];
 const $ = (id) => document.getElementById(id);
 const STEP = { received: "已收到照片", photo_read: "照片文字辨識完成", catalog_ready: "藥品資料庫就緒", matched: "藥品比對完成" };
-const CHECK = { verified: "✓ 相符", mismatch: "✗ 不符", not_applicable: "–" };
 const FREQ = { QD: "每日一次", BID: "每日兩次", TID: "每日三次", QID: "每日四次", HS: "睡前", PRN: "需要時",
                QOD: "隔日一次", Q4H: "每4小時", Q6H: "每6小時", Q8H: "每8小時", Q12H: "每12小時", STAT: "立即" };
 const TIMING = { AC: "飯前", PC: "飯後", HS: "睡前", CC: "隨餐" };
+const MODE = { parallel: "並行", sequential: "依序" };
+// Problem codes of the API (rxlens/errors.py) in words for the person holding the phone.
+const PROBLEM = {
+  NoPhotos: ["沒有照片", "請選擇 1 到 5 張藥袋或藥單照片。"],
+  TooManyPhotos: ["照片太多", `一次最多 ${MAX_PHOTOS} 張照片。`],
+  UnsupportedImage: ["不是支援的照片格式", "請使用 JPEG、PNG、WebP 或 HEIC 照片。"],
+  TruncatedImage: ["照片檔案不完整", "請重新拍攝或重新匯出照片。"],
+  ImageTooLarge: ["照片檔案太大", "請改用較小的檔案；手機拍的 JPEG 通常只有幾 MB。"],
+  TooManyPixels: ["照片尺寸太大", "請先縮小照片再上傳。"],
+  RateLimited: ["送出次數太多", "請稍候片刻再試。"],
+  Overloaded: ["服務忙碌中", "目前正在辨識的照片較多，請幾秒後再試。"],
+  CatalogError: ["藥品資料庫無法使用", "請稍後再試；若持續發生，請聯絡管理者。"],
+  CatalogEmpty: ["藥品資料庫尚未建立", "請管理者執行 rxlens catalog init。"],
+  EngineError: ["文字辨識失敗", "請再試一次。"],
+  EngineTimeout: ["文字辨識逾時", "請減少照片張數後再試。"],
+  StageTimeout: ["辨識逾時", "請減少照片張數後再試。"],
+  Offline: ["無法連線", "請確認服務仍在執行後再試一次。"],
+};
+// Warnings in records are written for logs and API users; the page says them in Chinese.
+const WARNING = [
+  [/^drug catalog unavailable/, () => "藥品資料庫無法連線：藥名依照片上所印顯示，未與資料庫比對。"],
+  [/^no text found/, () => "照片中沒有讀到文字。"],
+  [/^cloud engine (unavailable|paused)/, () => "雲端辨識暫時無法使用，已改用本機辨識。"],
+  [/^the photos show different visits/, () => "這些照片來自不同次就診：每項藥品保留自己照片上的院所與日期，上方顯示第一張照片的資料。"],
+  [/^not in the drug catalog/, () => "藥品資料庫中查無此藥，依照片上所印顯示。"],
+  [/^frequency '(.*)' is not a code/, (m) => `頻率「${m[1]}」無法確認，依照片上所印顯示。`],
+];
 let lastRecord = null;
 
 function addFiles(list) {
@@ -44,13 +70,37 @@ function showError(problem) {
   const box = $("error");
   box.hidden = false;
   box.replaceChildren();
-  const title = document.createElement("strong");
-  title.textContent = problem.title || "發生錯誤";
+  const [title, hint] = PROBLEM[problem.code] || ["發生錯誤", "請再試一次；若持續發生，請告知管理者下方的錯誤編號。"];
+  const strong = document.createElement("strong");
+  strong.textContent = title;
+  const advice = document.createElement("p");
+  advice.textContent = hint;
+  const more = document.createElement("details");
+  const summary = document.createElement("summary");
+  summary.textContent = "技術細節";
   const detail = document.createElement("p");
-  detail.textContent = problem.detail || "";
-  const hint = document.createElement("p");
-  hint.textContent = problem.hint || "";
-  box.append(title, detail, hint);
+  detail.textContent = [problem.detail, problem.request_id && `錯誤編號：${problem.request_id}`].filter(Boolean).join("　");
+  more.append(summary, detail);
+  box.append(strong, advice, more);
+}
+
+function warningText(text) {
+  for (const [pattern, say] of WARNING) {
+    const m = pattern.exec(text);
+    if (m) return say(m);
+  }
+  return text; // already in Chinese (the catalog's own warning), or new: shown as written
+}
+
+function warningList(texts) {
+  const ul = document.createElement("ul");
+  ul.className = "warnings";
+  for (const text of texts) {
+    const li = document.createElement("li");
+    li.textContent = warningText(text);
+    ul.append(li);
+  }
+  return ul;
 }
 
 async function analyze() {
@@ -63,10 +113,10 @@ async function analyze() {
   try {
     response = await fetch("v1/analyses", { method: "POST", body: form, headers: { Accept: "text/event-stream" } });
   } catch (e) {
-    showError({ title: "無法連線", detail: String(e), hint: "請確認服務仍在執行後再試一次。" });
+    showError({ code: "Offline", detail: String(e) });
     $("go").disabled = false; return;
   }
-  if (!response.ok) { showError(await response.json()); $("go").disabled = false; return; }
+  if (!response.ok) { showError(await response.json().catch(() => ({ detail: `HTTP ${response.status}` }))); $("go").disabled = false; return; }
   await readEvents(response.body.getReader());
   $("go").disabled = false;
 }
@@ -96,13 +146,13 @@ function onEvent(event, data) {
   else if (event === "result") { step("完成"); showRecord(data); }
 }
 
-function field(label, value, info, title) {
+function field(label, value, info, title, labelled = true) {
   const b = document.createElement("button");
   b.type = "button";
   b.className = "field" + (info && info.confidence < 0.8 ? " low" : "");
-  const k = document.createElement("span"); k.className = "k"; k.textContent = label;
   const v = document.createElement("span"); v.className = "v"; v.textContent = value ?? "–";
-  b.append(k, v);
+  if (labelled) { const k = document.createElement("span"); k.className = "k"; k.textContent = label; b.append(k); }
+  b.append(v);
   if (info && info.confidence < 0.8) { const m = document.createElement("span"); m.className = "k"; m.textContent = "請核對"; b.append(m); }
   b.onclick = () => showEvidence(title || label, info);
   return b;
@@ -120,13 +170,25 @@ function showRecord(record) {
   for (const [label, value, key] of rows) {
     const dt = document.createElement("dt"); dt.textContent = label;
     const dd = document.createElement("dd");
-    dd.append(field(label, value ?? "未讀到", record.fields[key]));
+    dd.append(field(label, value ?? "未讀到", record.fields[key], label, false)); // the <dt> names it
     dl.append(dt, dd);
   }
+  $("warnings").replaceChildren(...(record.warnings.length ? [warningList(record.warnings)] : []));
   const meds = $("meds"); meds.replaceChildren();
   record.medications.forEach((m, i) => meds.append(medCard(m, i)));
   const u = record.usage;
-  $("usage").textContent = `${u.engine}・${u.mode}・${u.photos} 張・${Math.round(u.total_ms)} ms`;
+  const engine = u.engine === "gemini" || u.engine === "hybrid" ? "雲端辨識" : "本機辨識";
+  $("usage").textContent = `${engine}・${MODE[u.mode] || u.mode}・${u.photos} 張・${Math.round(u.total_ms)} 毫秒`;
+}
+
+function checkText(a) {
+  if (a.status === "verified") return "✓ 相符";
+  if (a.status === "mismatch") {
+    return `✗ 不符（頻率為每日 ${num(a.per_day_read)} 次，但總量 ÷ 每次 ÷ 天數 = ${num(a.per_day_computed)}）`;
+  }
+  if (a.per_day_computed === null || a.per_day_computed === undefined) return "–（缺少總量、每次用量或天數，無法核對）";
+  if (a.suggested_frequency) return `–（未讀到頻率；依數量推算可能是 ${a.suggested_frequency}）`;
+  return "–（此頻率沒有固定次數，不核對）";
 }
 
 function medCard(m, i) {
@@ -151,8 +213,10 @@ function medCard(m, i) {
   );
   const check = document.createElement("p");
   check.className = `check ${m.arithmetic.status}`;
-  check.textContent = `數量核對：${CHECK[m.arithmetic.status]}` + (m.arithmetic.note ? `（${m.arithmetic.note}）` : "");
+  check.textContent = `數量核對：${checkText(m.arithmetic)}`;
   card.append(h, en, use, grid, check);
+  const own = m.warnings.filter((w) => w !== m.arithmetic.note); // the check line already says it
+  if (own.length) card.append(warningList(own));
   return card;
 }
 

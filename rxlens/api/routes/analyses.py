@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import AsyncIterator
 from typing import Annotated, Literal
 
@@ -13,13 +14,14 @@ from starlette.background import BackgroundTask
 
 from rxlens.api.deps import ConcurrencyDep, RateLimiterDep, ServicesDep
 from rxlens.api.limits import ConcurrencyLimiter
-from rxlens.api.problems import problem
+from rxlens.api.problems import log_server_error, problem, unexpected
 from rxlens.errors import ImageTooLarge, InputError, RxlensError
 from rxlens.images.intake import Upload, check_count
 from rxlens.pipeline import analyze
 from rxlens.result import AnalysisResult
 from rxlens.services import Services
 
+log = logging.getLogger("rxlens.api")
 router = APIRouter(prefix="/v1", tags=["analyses"])
 
 
@@ -66,7 +68,11 @@ async def _stream(
             record = await analyze(uploads, services, progress, user_id=user, engine=engine)
             await queue.put(_sse("result", record.model_dump(mode="json")))
         except RxlensError as error:
+            log_server_error(error)
             await queue.put(_sse("error", problem(error)))
+        except Exception as error:  # a bug: the stream still ends with an error event
+            log.error("unhandled %s in stream", type(error).__name__, exc_info=error)
+            await queue.put(_sse("error", problem(unexpected(error))))
         finally:
             await queue.put(None)
 

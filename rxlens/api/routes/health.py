@@ -14,15 +14,22 @@ router = APIRouter(tags=["operations"])
 
 @router.get("/healthz", summary="Database reachable and model loaded")
 async def healthz(services: ServicesDep) -> JSONResponse:
+    """ok: all ready. degraded (still 200): the database does not answer but the catalog loaded
+    before keeps matching. unavailable (503): no model yet, or no catalog to match against."""
+    catalog = services.catalog
     body: dict[str, object] = {"model": "ready" if services.ocr_ready else "loading"}
     try:
-        body["catalog_version"] = await services.blocking.run(services.store.version)
+        body["catalog_version"] = await services.blocking.run(catalog.check)
         body["database"] = "ok"
     except RxlensError as error:
         body["database"] = error.message
-    ok = body["database"] == "ok" and services.ocr_ready
-    body["status"] = "ok" if ok else "unavailable"
-    return JSONResponse(body, status_code=200 if ok else 503)
+        body["catalog_version"] = catalog.loaded_version
+    if not services.ocr_ready or body["catalog_version"] is None:
+        status = "unavailable"
+    else:
+        status = "ok" if body["database"] == "ok" else "degraded"
+    body["status"] = status
+    return JSONResponse(body, status_code=503 if status == "unavailable" else 200)
 
 
 @router.get("/metrics", summary="Prometheus metrics")
