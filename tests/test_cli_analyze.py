@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,10 +16,10 @@ from rxlens.config import Settings
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
-def rxlens(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
+def rxlens(settings: Settings, *args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "RXLENS_DATA_DIR": str(settings.data_dir), "COLUMNS": "160"}
     return subprocess.run(
-        [sys.executable, "-m", "rxlens", *args], env=env, capture_output=True, text=True, timeout=180
+        [sys.executable, "-m", "rxlens", *args], env=env, capture_output=True, text=True, timeout=timeout
     )
 
 
@@ -83,3 +84,38 @@ def test_too_many_photos(settings: Settings) -> None:
     photos = [str(EXAMPLES / "bag-1.jpg")] * 6
     result = rxlens(settings, "analyze", *photos)
     assert result.returncode == 2 and "at most 5" in result.stderr
+
+
+def fifo(tmp_path: Path) -> str:
+    path = tmp_path / "photo.jpg"
+    os.mkfifo(path)  # nobody ever writes to it: opening it for reading would block forever
+    return str(path)
+
+
+def sparse(tmp_path: Path) -> str:
+    path = tmp_path / "huge.jpg"
+    with path.open("wb") as file:
+        file.truncate(Settings().intake.max_bytes + 1)  # 20 MB on paper, no blocks on disk
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        pytest.param(fifo, "is a named pipe (FIFO), not a photo file", id="fifo-without-writer"),
+        pytest.param(lambda _: "/dev/zero", "/dev/zero is a character device", id="dev-zero"),
+        pytest.param(sparse, "huge.jpg is 20.0 MB; the limit is 20 MB", id="over-the-byte-limit"),
+    ],
+)
+def test_files_that_are_not_photos_are_refused_before_reading(
+    settings: Settings, tmp_path: Path, make: Callable[[Path], str], message: str
+) -> None:
+    # A short timeout: the old CLI hung on the FIFO and read /dev/zero until MemoryError.
+    result = rxlens(settings, "analyze", make(tmp_path), timeout=60)
+    assert result.returncode == 2 and message in result.stderr, result.stderr
+    assert "hint:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_directory_is_refused(settings: Settings, tmp_path: Path) -> None:
+    result = rxlens(settings, "analyze", str(tmp_path), timeout=60)
+    assert result.returncode == 2 and "is a directory" in result.stderr

@@ -10,8 +10,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from rxlens.cli.files import read_photo
 from rxlens.cli.shared import opened
-from rxlens.images.intake import Upload
+from rxlens.config import get_settings
 from rxlens.pipeline import analyze as run_pipeline
 from rxlens.result import AnalysisResult
 
@@ -79,7 +80,7 @@ def analyze(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Read drug bags or prescription slips into one medication record."""
-    uploads = [Upload(p.name, p.read_bytes()) for p in photos]
+    uploads = [read_photo(p, get_settings().intake) for p in photos]
     with opened(init=True) as services:
         if as_json:
             record = asyncio.run(run_pipeline(uploads, services))

@@ -2,30 +2,52 @@
 
 Order matters for safety: size in bytes → format sniffed from the header → pixel count from the
 header (before any decoding, so a decompression bomb is refused cheaply) → full decode (a
-truncated file fails here) → EXIF orientation → downscale to the engine's working size.
+truncated file fails here; JPEG is decoded at a reduced scale) → EXIF orientation (ignored when
+the EXIF block is damaged) → converted to RGB and downscaled band by band (pixels.py).
 """
 
 from __future__ import annotations
 
 import io
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pillow_heif
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from rxlens.config import IntakeSettings
 from rxlens.errors import (
     ImageTooLarge,
     NoPhotos,
+    RxlensError,
     TooManyPhotos,
     TooManyPixels,
     TruncatedImage,
     UnsupportedImage,
 )
+from rxlens.images.pixels import MODES, shrink
 
 pillow_heif.register_heif_opener()
-ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "HEIF"}
+# MPO is a JPEG with extra frames (stereo or depth) that some phone cameras write; its first frame
+# is the photo.
+ACCEPTED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "HEIF"}
+_ORIENTATION = 0x0112
+_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+# Pillow warns (and carries on) about each EXIF tag it skips as damaged; the photo is still read,
+# so the warning only adds noise to the CLI's stderr and the service log.
+warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL\.TiffImagePlugin")
+# Pillow warns from 89 Mpx on; our own, lower max_pixels refuses such a file right after opening.
+warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,22 +73,40 @@ class Photo:
         return out.getvalue()
 
 
-def _open(upload: Upload, settings: IntakeSettings) -> Image.Image:
-    if len(upload.data) > settings.max_bytes:
-        raise ImageTooLarge(
-            f"{upload.name} is {len(upload.data) / 1e6:.1f} MB; "
-            f"the limit is {settings.max_bytes / 1e6:.0f} MB."
-        )
+def check_size(name: str, size: int, settings: IntakeSettings) -> None:
+    if size > settings.max_bytes:
+        raise ImageTooLarge(f"{name} is {size / 1e6:.1f} MB; the limit is {settings.max_bytes / 1e6:.0f} MB.")
+
+
+@contextmanager
+def _decoding(name: str) -> Iterator[None]:
+    """Every failure of a decoder on this file becomes the user's error, never ours.
+
+    Pillow's plugins, libjpeg/libpng/libwebp and libheif answer hostile bytes with whatever their
+    parser tripped on (OSError, EOFError, SyntaxError, struct.error, IndexError, KeyError,
+    ZeroDivisionError, RuntimeError, …), and tests turn warnings into exceptions too. No such list
+    is complete, and inside this block only third-party decoding runs, so all of them are caught.
+    """
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(upload.data))
-    except UnidentifiedImageError as exc:
-        raise UnsupportedImage(f"{upload.name} is not an image rxlens can read.") from exc
+        yield
+    except RxlensError:
+        raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise TooManyPixels(f"{upload.name} declares more pixels than any photo needs.") from exc
-    except (OSError, SyntaxError, ValueError) as exc:  # the header itself is cut short
-        raise TruncatedImage(f"{upload.name} is damaged or incomplete ({exc}).") from exc
+        raise TooManyPixels(f"{name} declares more pixels than any photo needs.") from exc
+    except MemoryError as exc:
+        raise TooManyPixels(f"{name} needs more memory to decode than rxlens allows.") from exc
+    except Exception as exc:
+        reason = str(exc)[:120] or type(exc).__name__
+        raise TruncatedImage(f"{name} is damaged or incomplete ({reason}).") from exc
+
+
+def _open(upload: Upload, settings: IntakeSettings) -> Image.Image:
+    check_size(upload.name, len(upload.data), settings)
+    with _decoding(upload.name):
+        try:
+            image = Image.open(io.BytesIO(upload.data))
+        except UnidentifiedImageError as exc:
+            raise UnsupportedImage(f"{upload.name} is not an image rxlens can read.") from exc
     if image.format not in ACCEPTED_FORMATS:
         raise UnsupportedImage(f"{upload.name} is a {image.format} file, not JPEG, PNG, WebP or HEIC.")
     width, height = image.size
@@ -75,25 +115,41 @@ def _open(upload: Upload, settings: IntakeSettings) -> Image.Image:
             f"{upload.name} is {width}×{height} = {width * height / 1e6:.0f} megapixels; "
             f"the limit is {settings.max_pixels / 1e6:.0f}."
         )
+    if image.mode not in MODES:
+        raise UnsupportedImage(
+            f"{upload.name} uses the colour mode {image.mode}, which rxlens does not read."
+        )
     return image
 
 
-def _decode(image: Image.Image, name: str, long_side: int) -> Image.Image:
-    if image.format == "JPEG":
-        image.draft("RGB", (long_side, long_side))  # let libjpeg decode at a reduced scale
+def _orientation(image: Image.Image) -> Image.Transpose | None:
+    # A damaged EXIF block costs the photo its orientation, never the photo itself: Pillow's EXIF
+    # parser raises struct.error, AttributeError, TypeError… on a single bad tag.
     try:
+        value = image.getexif().get(_ORIENTATION)
+    except Exception:
+        return None
+    return _TRANSPOSE.get(value) if isinstance(value, int) else None
+
+
+def _decode(image: Image.Image, name: str, long_side: int) -> Image.Image:
+    with _decoding(name):
+        if image.format in ("JPEG", "MPO"):
+            image.draft("RGB", (long_side, long_side))  # libjpeg decodes at a reduced scale
         image.load()
-    except (OSError, SyntaxError, ValueError) as exc:
-        raise TruncatedImage(f"{name} is damaged or incomplete ({exc}).") from exc
-    oriented = ImageOps.exif_transpose(image).convert("RGB")
-    oriented.thumbnail((long_side, long_side), Image.Resampling.LANCZOS)
-    return oriented
+        turn = _orientation(image)
+        small = shrink(image, long_side)
+    return small.transpose(turn) if turn is not None else small
 
 
 def load_photo(index: int, upload: Upload, settings: IntakeSettings) -> Photo:
     image = _open(upload, settings)
     original, fmt = image.size, str(image.format)
-    return Photo(index, upload.name, _decode(image, upload.name, settings.working_long_side), original, fmt)
+    try:
+        small = _decode(image, upload.name, settings.working_long_side)
+    finally:
+        image.close()
+    return Photo(index, upload.name, small, original, fmt)
 
 
 def check_count(count: int, settings: IntakeSettings) -> None:
