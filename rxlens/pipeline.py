@@ -10,7 +10,8 @@ hybrid, `escalate` sends the photos read with low confidence to the cloud after 
 `catalog` needs nothing, so the parallel schedule runs it beside intake and OCR; the sequential
 schedule (the rollback switch) runs the same stages in order. A catalog failure degrades the
 record (drugs as read, unmatched, with a warning); any other stage failure fails the request.
-If the parallel machinery itself breaks, the request is run once more sequentially.
+If the parallel machinery itself breaks (not a stage), the request is run once more sequentially;
+if the cloud fails, the local ocr + extract read it. Either way stages already done are reused.
 """
 
 from __future__ import annotations
@@ -55,6 +56,9 @@ class Run:
         self.timings: dict[str, float] = {}
         self.photos: list[Photo] = []
         self.catalog_stale = False  # matched from the warm index while the database is down
+        self.done: Results = {}  # finished stages, reused when the request is run again
+        self.crashed: Exception | None = None  # a stage's own bug: not worth a second run
+        self.warnings: list[str] = []
         self.cloud = CloudStages(services)
         self.stages = self._stages(services.settings.pipeline)
 
@@ -83,7 +87,6 @@ class Run:
 
     async def intake(self, _: Results) -> list[Photo]:
         photos = await self.services.blocking.run(load_photos, self.uploads, self.services.settings.intake)
-        self.photos = photos
         await self.progress("received", {"photos": len(photos)})
         return photos
 
@@ -111,18 +114,32 @@ class Run:
         await self.progress("matched", {"medications": len(record.medications)})
         return record
 
+    def fall_back(self, error: CloudUnavailable) -> None:
+        """The cloud failed this request: local ocr + extract read it; intake and catalog are reused."""
+        self.services.metrics.fallbacks.inc()
+        self.warnings.append(f"cloud engine unavailable ({error.message}); read with the local engine")
+        self.engine = "local"
+        self.stages = self._stages(self.services.settings.pipeline)
+
     async def call(self, stage: Stage, needs: Results) -> object:
         """Run one stage under its timeout, timed; degrade or raise on failure."""
+        if stage.name in self.done:
+            return self.done[stage.name]
         start = time.perf_counter()
         try:
             async with asyncio.timeout(stage.timeout):
-                return await stage.work(needs)
+                self.done[stage.name] = await stage.work(needs)
+                return self.done[stage.name]
         except (TimeoutError, RxlensError) as exc:
             error = exc if isinstance(exc, RxlensError) else _timeout(stage.name)
             self.services.metrics.stage_failures.labels(stage.name, type(error).__name__).inc()
-            if stage.degradable:
-                return Degraded(error)
-            raise error from exc
+            if not stage.degradable:
+                raise error from exc
+            self.done[stage.name] = Degraded(error)
+            return self.done[stage.name]
+        except Exception as exc:
+            self.crashed = exc
+            raise
         finally:
             self.timings[stage.name] = round((time.perf_counter() - start) * 1000, 1)
             self.services.metrics.stage_seconds.labels(stage.name, self.mode).observe(
@@ -143,11 +160,22 @@ async def _schedule(run: Run, scheduler: Scheduler, fallback: Scheduler) -> Resu
         return await scheduler.run(run.stages, run.call)
     except RxlensError:
         raise
-    except Exception:  # the schedule broke, not a stage: the stable path gets one more go
-        run.services.metrics.fallbacks.inc()
+    except Exception:
+        if run.crashed is not None:  # a stage's bug fails the same way on any schedule
+            raise run.crashed from None
+        run.services.metrics.fallbacks.inc()  # the schedule broke: the stable path gets one more go
         run.mode = f"{run.mode}-fallback"
-        run.timings.clear()
         return await fallback.run(run.stages, run.call)
+
+
+async def _read(run: Run) -> Results:
+    schedulers = run.services.schedulers
+    chosen, stable = schedulers[run.mode], schedulers["sequential"]
+    try:
+        return await _schedule(run, chosen, stable)
+    except CloudUnavailable as error:
+        run.fall_back(error)
+        return await _schedule(run, chosen, stable)
 
 
 def _engine(services: Services, asked: str | None) -> tuple[str, str | None]:
@@ -168,14 +196,9 @@ async def analyze(
 ) -> AnalysisResult:
     chosen, arm = (mode, None) if mode else choose_mode(services.settings.pipeline, user_id)
     engine, warning = _engine(services, engine)
-    try:
-        record = await _analyze(Run(services, uploads, progress, chosen, engine), arm)
-    except CloudUnavailable as error:  # gemini failed for this request: answer from the local engine
-        warning = f"cloud engine unavailable ({error.message}); read with the local engine"
-        record = await _analyze(Run(services, uploads, progress, chosen, "local"), arm)
-    if warning:
-        record.warnings.append(warning)
-    return record
+    run = Run(services, uploads, progress, chosen, engine)
+    run.warnings += [warning] if warning else []
+    return await _analyze(run, arm)
 
 
 async def _analyze(run: Run, arm: str | None) -> AnalysisResult:
@@ -184,7 +207,7 @@ async def _analyze(run: Run, arm: str | None) -> AnalysisResult:
     with metrics.in_flight():
         try:
             async with asyncio.timeout(services.settings.pipeline.request_timeout_seconds):
-                results = await _schedule(run, services.schedulers[chosen], services.schedulers["sequential"])
+                results = await _read(run)
         except TimeoutError:
             error: RxlensError = StageTimeout("The analysis did not finish within the request deadline.")
             metrics.errors.labels(type(error).__name__).inc()
@@ -197,6 +220,7 @@ async def _analyze(run: Run, arm: str | None) -> AnalysisResult:
     record: AnalysisResult = results[run.stages[-1].name]
     if run.catalog_stale:
         record.warnings.append(STALE_WARNING)
+    record.warnings += run.warnings
     record.usage = _usage(run, services, arm, time.perf_counter() - started)
     run.cloud.usage(record.usage)
     _observe(run, record)
@@ -208,7 +232,7 @@ async def _analyze(run: Run, arm: str | None) -> AnalysisResult:
 def _usage(run: Run, services: Services, arm: str | None, seconds: float) -> Usage:
     total = round(seconds * 1000, 1)
     stage_sum = round(sum(run.timings.values()), 1)
-    sizes = [p.image.size for p in run.photos]
+    sizes = [p.image.size for p in run.done.get("intake", [])]
     return Usage(
         engine=services.ocr.name if run.engine == "local" else run.engine,
         mode=run.mode,

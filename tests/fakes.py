@@ -44,3 +44,19 @@ class BrokenScheduler:
 
     async def run(self, stages: Sequence[Stage], call: StageCall) -> Results:
         raise RuntimeError("event loop machinery broke")
+
+
+class BuggyOcr:
+    """Raises what no engine should (a bug in a stage, not in the schedule); counts its calls."""
+
+    name = "buggy"
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def warm_up(self) -> None:
+        pass
+
+    def read(self, photo: Photo) -> list[TextLine]:
+        self.calls += 1
+        raise ValueError("a bug in a stage")

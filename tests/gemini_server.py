@@ -11,6 +11,8 @@ import base64
 import hashlib
 import json
 import re
+import select
+import socket
 import threading
 import time
 from collections import deque
@@ -35,6 +37,7 @@ class Behaviour:
     # seconds = base + per photo × photos + per MB × MB, by call ("keywords" | "analysis")
     delays: dict[str, tuple[float, float, float]] = field(default_factory=dict)
     log: list[dict[str, Any]] = field(default_factory=list)
+    hung_up: int = 0  # requests whose client closed the connection before the answer was ready
     assume_mb: float | None = None  # count every photo as this many MB (to model full-size uploads)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -122,6 +125,20 @@ class _Handler(BaseHTTPRequestHandler):
     def _error(self, status: int, name: str, message: str, headers: dict[str, str] | None = None) -> None:
         self._send(status, {"error": {"code": status, "message": message, "status": name}}, headers)
 
+    def _client_left(self, seconds: float) -> bool:
+        """Think for `seconds` like a slow model, noticing (as a real server does) a client that
+        closed the connection meanwhile: a cancelled call."""
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            if select.select([self.connection], [], [], left)[0]:
+                try:
+                    if not self.connection.recv(1, socket.MSG_PEEK):
+                        return True
+                except OSError:  # reset by the client
+                    return True
+                time.sleep(left)  # bytes of a next request: nothing to watch until the answer
+        return False
+
     def do_POST(self) -> None:  # noqa: N802 - stdlib name
         b = self.behaviour
         match = PATH.match(self.path)
@@ -148,7 +165,10 @@ class _Handler(BaseHTTPRequestHandler):
             if self.behaviour.assume_mb
             else sum(map(len, images)) / 1e6
         )
-        time.sleep(action.get("delay", base + per_photo * len(images) + per_mb * mb))
+        if self._client_left(action.get("delay", base + per_photo * len(images) + per_mb * mb)):
+            with self.behaviour.lock:
+                self.behaviour.hung_up += 1
+            return None
         if "status" in action:
             retry = {"Retry-After": str(action["retry_after"])} if "retry_after" in action else None
             return self._error(

@@ -46,6 +46,7 @@ def cloud(settings: Settings, ocr_engine: OcrEngine, behaviour: Behaviour) -> It
             breaker_failures=2,
         )
         services = Services.open(settings, ocr=ocr_engine)
+        services.catalog.index()  # warm, as the service's startup leaves it: these tests are about the cloud
         yield services
         services.close()
 
@@ -68,6 +69,10 @@ def photo_for(
 def read(services: Services, *photos: bytes, engine: str | None = None) -> AnalysisResult:
     uploads = [Upload(f"p{i}.jpg", p) for i, p in enumerate(photos)]
     return asyncio.run(analyze(uploads, services, mode="parallel", engine=engine))
+
+
+def metric(services: Services, name: str, labels: dict[str, str] | None = None) -> float:
+    return services.metrics.registry.get_sample_value(name, labels or {}) or 0.0
 
 
 def test_engine_without_key_is_refused_at_startup(tmp_path: Path) -> None:
@@ -196,7 +201,8 @@ def test_breaker_opens_and_answers_locally(cloud: Services, behaviour: Behaviour
     calls = len(behaviour.log)
     record = read(cloud, data)
     assert len(behaviour.log) == calls and any("paused" in w for w in record.warnings)
-    assert cloud.metrics.registry.get_sample_value("rxlens_errors_total", {"kind": "CloudUnavailable"}) == 2
+    assert metric(cloud, "rxlens_fallbacks_total") == 2  # the third never tried the cloud
+    assert metric(cloud, "rxlens_errors_total", {"kind": "CloudUnavailable"}) == 0
 
 
 def test_hybrid_sends_only_weak_photos(cloud: Services, behaviour: Behaviour, bundle: Bundle) -> None:
@@ -224,3 +230,47 @@ def test_local_engine_makes_no_network_client(reader: Services, bundle: Bundle) 
     _, data = prescription(bundle.products, 98, "bag")
     read(reader, data)
     assert reader._cloud is None
+
+
+def test_stage_timeout_stops_the_paid_calls(cloud: Services, behaviour: Behaviour, bundle: Bundle) -> None:
+    """A failing server keeps a retry loop going; the stage deadline must end the loop and the
+    call in flight (hung up before the server answers), not leave them calling the paid API."""
+    _, data = photo_for(cloud, behaviour, bundle, 99)
+    cloud.settings.pipeline.cloud_timeout_seconds = 1.0
+    cloud.settings.gemini = cloud.settings.gemini.model_copy(
+        update={"retries": 20, "backoff_seconds": 0.05, "max_backoff_seconds": 0.1}
+    )
+    # a quick failure, then a call still thinking at the deadline (and within the call timeout)
+    behaviour.script.extend([{"status": 500}, {"status": 500, "delay": 2.5}])
+    behaviour.always = {"status": 500}
+    record = read(cloud, data)
+    assert record.usage.engine == "local" and any("did not finish in time" in w for w in record.warnings)
+    time.sleep(2.0)  # past the slow call's answer and many retry intervals
+    assert len(behaviour.log) == 2 and behaviour.hung_up == 1
+    assert record.usage.cloud_calls == []
+
+
+def test_cloud_fallback_reads_locally_once_and_counts_once(
+    cloud: Services, behaviour: Behaviour, bundle: Bundle
+) -> None:
+    truth, data = photo_for(cloud, behaviour, bundle, 100)
+    behaviour.always = {"status": 500}
+    events: list[str] = []
+
+    async def progress(event: str, _: dict[str, object]) -> None:
+        events.append(event)
+
+    record = asyncio.run(analyze([Upload("p.jpg", data)], cloud, progress, mode="parallel"))
+    assert record.usage.engine == "local"
+    assert record.medications[0].matched_drug_id in truth.medications[0].acceptable_ids
+    assert events.count("received") == events.count("catalog_ready") == events.count("result") == 1
+    assert set(record.usage.timings_ms) == {"intake", "catalog", "keywords", "ocr", "extract"}
+    ok, error = ({"mode": "parallel", "arm": "-", "outcome": o} for o in ("ok", "error"))
+    assert (
+        metric(cloud, "rxlens_requests_total", ok) == 1 and metric(cloud, "rxlens_requests_total", error) == 0
+    )
+    assert (
+        metric(cloud, "rxlens_fallbacks_total") == 1
+        and metric(cloud, "rxlens_errors_total", {"kind": "CloudUnavailable"}) == 0
+    )
+    assert metric(cloud, "rxlens_stage_seconds_count", {"stage": "intake", "mode": "parallel"}) == 1

@@ -17,7 +17,7 @@ from rxlens.ocr.base import OcrEngine
 from rxlens.pipeline import analyze
 from rxlens.result import AnalysisResult
 from rxlens.services import Services
-from tests.fakes import BrokenScheduler, CrashingOcr, SlowOcr
+from tests.fakes import BrokenScheduler, BuggyOcr, CrashingOcr, SlowOcr
 from tests.images import prescription
 
 DEAD_DB = "postgresql+psycopg://nobody@127.0.0.1:1/none"
@@ -130,3 +130,11 @@ def test_injected_catalog_latency_is_hidden_by_the_parallel_schedule(reader: Ser
     sequential = run(reader, slip, mode="sequential").usage
     assert parallel.timings_ms["catalog"] >= 300 and sequential.timings_ms["catalog"] >= 300
     assert parallel.time_saved_ms > 200 and sequential.time_saved_ms <= 50
+
+
+def test_a_stage_bug_is_not_a_scheduler_fallback(settings: Settings, slip: bytes) -> None:
+    ocr = BuggyOcr()
+    services = Services.open(settings, ocr=ocr)
+    with pytest.raises(ValueError, match="a bug in a stage"):
+        run(services, slip, mode="parallel")
+    assert ocr.calls == 1 and metric(services, "rxlens_fallbacks_total") == 0

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from rxlens.config import GeminiSettings
@@ -27,22 +28,21 @@ class Retryable(Exception):
 
 
 class RateGate:
-    """Spaces calls to `per_minute` and caps calls in flight. Shared by the worker threads."""
+    """Spaces calls to `per_minute` and caps calls in flight. Lives on the cloud loop only, so
+    reading and moving `_next` (with no await between) needs no lock."""
 
     def __init__(
         self, per_minute: float, concurrent: int, clock: Callable[[], float] = time.monotonic
     ) -> None:
         self.interval, self.clock = 60.0 / per_minute, clock
-        self.slots = threading.BoundedSemaphore(concurrent)
+        self.slots = asyncio.Semaphore(concurrent)
         self._next = 0.0
-        self._lock = threading.Lock()  # guards `_next` only, never held while calling out
 
-    def wait_turn(self) -> None:
-        with self._lock:
-            now = self.clock()
-            start = max(now, self._next)
-            self._next = start + self.interval
-        time.sleep(max(0.0, start - now))
+    async def wait_turn(self) -> None:
+        now = self.clock()
+        start = max(now, self._next)
+        self._next = start + self.interval
+        await asyncio.sleep(max(0.0, start - now))
 
 
 class Breaker:
@@ -65,23 +65,24 @@ class Breaker:
                 self.opened_at = self.clock()
 
 
-def with_retries(
-    call: Callable[[], T],
+async def with_retries(
+    call: Callable[[], Awaitable[T]],
     settings: GeminiSettings,
     gate: RateGate,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> tuple[T, int]:
-    """(result, attempts). Exponential backoff, or the server's Retry-After when it gives one."""
+    """(result, attempts). Exponential backoff, or the server's Retry-After when it gives one.
+    Every wait is awaited, so a cancelled caller stops here: no attempt after the cancel."""
     for attempt in range(settings.retries + 1):
-        gate.wait_turn()
+        await gate.wait_turn()
         try:
-            with gate.slots:
-                return call(), attempt + 1
+            async with gate.slots:
+                return await call(), attempt + 1
         except Retryable as exc:
             if attempt == settings.retries:
                 raise CloudUnavailable(f"Gemini kept failing ({exc}).") from exc
             backoff = settings.backoff_seconds * 2**attempt
-            sleep(
+            await sleep(
                 min(exc.retry_after if exc.retry_after is not None else backoff, settings.max_backoff_seconds)
             )
     raise AssertionError("unreachable")

@@ -1,4 +1,5 @@
-"""One Gemini client per process: pooled HTTP, explicit timeouts, our own retries and breaker.
+"""One Gemini client per process: pooled async HTTP on the cloud loop, explicit timeouts, our own
+retries and breaker.
 
 Both calls use temperature 0, thinking off and a response schema; the answer is validated by the
 same Pydantic model that defined the schema. SDK retries stay off so Retry-After is honoured.
@@ -15,6 +16,7 @@ from google.genai import errors, types
 from pydantic import BaseModel, ValidationError
 
 from rxlens.cloud.control import Breaker, CloudUnavailable, RateGate, Retryable, with_retries
+from rxlens.cloud.loop import CloudLoop
 from rxlens.config import GeminiSettings
 from rxlens.errors import ConfigError
 from rxlens.result import CloudCall as CallUsage
@@ -31,11 +33,12 @@ def _retry_after(response: Any) -> float | None:
 
 
 class GeminiClient:
-    def __init__(self, settings: GeminiSettings, http: httpx.Client | None = None) -> None:
+    def __init__(self, settings: GeminiSettings, http: httpx.AsyncClient | None = None) -> None:
         if settings.api_key is None:
             raise ConfigError("The Gemini engine needs RXLENS_GEMINI__API_KEY.")
         self.settings = settings
-        self.http = http or httpx.Client(
+        self.loop = CloudLoop()
+        self.http = http or httpx.AsyncClient(
             timeout=httpx.Timeout(settings.call_timeout_seconds, connect=5.0),
             limits=httpx.Limits(
                 max_connections=settings.max_concurrent_calls * 2, max_keepalive_connections=4
@@ -45,13 +48,13 @@ class GeminiClient:
             base_url=settings.base_url,
             api_version=settings.api_version,
             timeout=int(settings.call_timeout_seconds * 1000),
-            httpx_client=self.http,
+            httpx_async_client=self.http,
         )
         self.client = genai.Client(api_key=settings.api_key.get_secret_value(), http_options=options)
         self.gate = RateGate(settings.requests_per_minute, settings.max_concurrent_calls)
         self.breaker = Breaker(settings.breaker_failures, settings.breaker_cooldown_seconds)
 
-    def _once(self, contents: list[Any], schema: type[M], system: str) -> tuple[M, Any]:
+    async def _once(self, contents: list[Any], schema: type[M], system: str) -> tuple[M, Any]:
         config = types.GenerateContentConfig(
             temperature=0,
             response_mime_type="application/json",
@@ -60,7 +63,7 @@ class GeminiClient:
             system_instruction=system,
         )
         try:
-            response = self.client.models.generate_content(
+            response = await self.client.aio.models.generate_content(
                 model=self.settings.model, contents=contents, config=config
             )
         except errors.APIError as exc:
@@ -74,9 +77,17 @@ class GeminiClient:
         except ValidationError as exc:
             raise CloudUnavailable("Gemini's answer did not match the schema.") from exc
 
-    def generate(self, name: str, contents: list[Any], schema: type[M], system: str) -> tuple[M, CallUsage]:
+    async def generate(
+        self, name: str, contents: list[Any], schema: type[M], system: str
+    ) -> tuple[M, CallUsage]:
+        """One call with its retries, awaited on the cloud loop; cancelling the caller ends it."""
+        return await self.loop.run(self._generate(name, contents, schema, system))
+
+    async def _generate(
+        self, name: str, contents: list[Any], schema: type[M], system: str
+    ) -> tuple[M, CallUsage]:
         start = time.perf_counter()
-        (parsed, meta), attempts = with_retries(
+        (parsed, meta), attempts = await with_retries(
             lambda: self._once(contents, schema, system), self.settings, self.gate
         )
         usage = CallUsage(
@@ -89,4 +100,5 @@ class GeminiClient:
         return parsed, usage
 
     def close(self) -> None:
-        self.http.close()
+        self.client.close()  # the SDK's own sync client, never used for calls
+        self.loop.close(self.http.aclose())

@@ -56,19 +56,19 @@ def images(jpegs: list[bytes]) -> list[types.Part]:
     return [types.Part.from_bytes(data=j, mime_type="image/jpeg") for j in jpegs]
 
 
-def read_keywords(client: GeminiClient, jpegs: list[bytes]) -> tuple[list[str], CallUsage]:
-    found, usage = client.generate("keywords", [*images(jpegs), KEYWORDS], Keywords, SYSTEM)
+async def read_keywords(client: GeminiClient, jpegs: list[bytes]) -> tuple[list[str], CallUsage]:
+    found, usage = await client.generate("keywords", [*images(jpegs), KEYWORDS], Keywords, SYSTEM)
     return [k for k in found.keywords if k.strip()], usage
 
 
-def read_record(
+async def read_record(
     client: GeminiClient, jpegs: list[bytes], offered: list[Candidate]
 ) -> tuple[CloudRecord, CallUsage]:
     prompt = (
         f"Photos 0..{len(jpegs) - 1} above. {CODES}\n{candidate_table(offered)}\n"
         "matched_drug_id must be one of the candidate ids above, or null."
     )
-    return client.generate("analysis", [*images(jpegs), prompt], CloudRecord, SYSTEM)
+    return await client.generate("analysis", [*images(jpegs), prompt], CloudRecord, SYSTEM)
 
 
 def _frequency(out: Medication, med: CloudMedication) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from rxlens.catalog.index import MatchIndex
@@ -58,9 +58,9 @@ class CloudStages:
         self.catalog_size = len(index.products) if isinstance(index, MatchIndex) else 0
         return to_record(cloud, offered, photos)
 
-    async def _call(self, fn: Callable[..., T], *args: Any) -> T:
+    async def _call(self, fn: Callable[..., Awaitable[T]], *args: Any) -> T:
         try:
-            return await self.services.blocking.run(fn, self.services.cloud, *args)
+            return await fn(self.services.cloud, *args)
         except CloudUnavailable:
             self.services.cloud.breaker.record(False)
             raise
