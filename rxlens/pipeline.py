@@ -22,7 +22,7 @@ from collections.abc import Awaitable, Callable
 from rxlens.cloud.control import CloudUnavailable
 from rxlens.cloud.stages import CloudStages
 from rxlens.config import PipelineSettings
-from rxlens.errors import EngineTimeout, RxlensError, StageTimeout
+from rxlens.errors import EngineTimeout, RxlensError, StageFailed, StageTimeout
 from rxlens.experiment import choose_mode
 from rxlens.extract.record import build_record
 from rxlens.images.intake import Photo, Upload, load_photos
@@ -114,8 +114,8 @@ class Run:
         try:
             async with asyncio.timeout(stage.timeout):
                 return await stage.work(needs)
-        except (TimeoutError, RxlensError) as exc:
-            error = exc if isinstance(exc, RxlensError) else _timeout(stage.name)
+        except Exception as exc:  # noqa: BLE001 - a stage's own bug is its failure, not the schedule's
+            error = _stage_error(stage.name, exc)
             self.services.metrics.stage_failures.labels(stage.name, type(error).__name__).inc()
             if stage.degradable:
                 return Degraded(error)
@@ -125,6 +125,14 @@ class Run:
             self.services.metrics.stage_seconds.labels(stage.name, self.mode).observe(
                 self.timings[stage.name] / 1000
             )
+
+
+def _stage_error(stage: str, exc: Exception) -> RxlensError:
+    if isinstance(exc, RxlensError):
+        return exc
+    if isinstance(exc, TimeoutError):
+        return _timeout(stage)
+    return StageFailed(f"The {stage} stage failed unexpectedly ({type(exc).__name__}).")
 
 
 def _timeout(stage: str) -> RxlensError:
@@ -162,8 +170,12 @@ async def analyze(
     user_id: str | None = None,
     mode: str | None = None,
     engine: str | None = None,
+    ab_key: str | None = None,
 ) -> AnalysisResult:
-    chosen, arm = (mode, None) if mode else choose_mode(services.settings.pipeline, user_id)
+    """`ab_key` (the service passes the client's identity) picks the A/B arm; library callers
+    without one are split by `user_id`."""
+    key = ab_key if ab_key is not None else user_id
+    chosen, arm = (mode, None) if mode else choose_mode(services.settings.pipeline, key)
     engine, warning = _engine(services, engine)
     try:
         record = await _analyze(Run(services, uploads, progress, chosen, engine), arm)
@@ -184,12 +196,10 @@ async def _analyze(run: Run, arm: str | None) -> AnalysisResult:
                 results = await _schedule(run, services.schedulers[chosen], services.schedulers["sequential"])
         except TimeoutError:
             error: RxlensError = StageTimeout("The analysis did not finish within the request deadline.")
-            metrics.errors.labels(type(error).__name__).inc()
-            metrics.requests.labels(chosen, arm or "-", "error").inc()
+            _failed(run, chosen, arm, error)
             raise error from None
         except RxlensError as error:
-            metrics.errors.labels(type(error).__name__).inc()
-            metrics.requests.labels(chosen, arm or "-", "error").inc()
+            _failed(run, chosen, arm, error)
             raise
     record: AnalysisResult = results[run.stages[-1].name]
     record.usage = _usage(run, services, arm, time.perf_counter() - started)
@@ -198,6 +208,13 @@ async def _analyze(run: Run, arm: str | None) -> AnalysisResult:
     metrics.requests.labels(chosen, arm or "-", "ok").inc()
     await run.progress("result", {"medications": len(record.medications)})
     return record
+
+
+def _failed(run: Run, mode: str, arm: str | None, error: RxlensError) -> None:
+    """The client's bad input is its own outcome, apart from the server's failures."""
+    outcome = "client_error" if error.status < 500 else "server_error"
+    run.services.metrics.errors.labels(type(error).__name__).inc()
+    run.services.metrics.requests.labels(mode, arm or "-", outcome).inc()
 
 
 def _usage(run: Run, services: Services, arm: str | None, seconds: float) -> Usage:

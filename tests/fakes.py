@@ -44,3 +44,15 @@ class BrokenScheduler:
 
     async def run(self, stages: Sequence[Stage], call: StageCall) -> Results:
         raise RuntimeError("event loop machinery broke")
+
+
+class BuggyOcr:
+    """Raises something that is not an RxlensError: a bug inside a stage, not in the schedule."""
+
+    name = "buggy"
+
+    def warm_up(self) -> None:
+        pass
+
+    def read(self, photo: Photo) -> list[TextLine]:
+        raise ValueError("a bug in the engine wrapper")

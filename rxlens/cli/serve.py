@@ -26,6 +26,9 @@ def serve(
         port=port,
         workers=workers,
         timeout_graceful_shutdown=int(s.graceful_shutdown_seconds),
+        # X-Forwarded-For is read by rxlens itself, from RXLENS_SERVICE__TRUSTED_PROXIES only;
+        # uvicorn's own handling would trust any local process that sets the header.
+        proxy_headers=False,
         log_level="warning",
         access_log=False,
     )  # access logs would not hold photos, but need not hold user ids either
