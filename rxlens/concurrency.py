@@ -23,6 +23,10 @@ class Blocking:
         self._ocr_limit = ocr_slots  # a semaphore belongs to one event loop: one per loop
         self._semaphores: dict[int, asyncio.Semaphore] = {}
 
+    @property
+    def ocr_slots(self) -> int:
+        return self._ocr_limit
+
     async def run(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         loop = asyncio.get_running_loop()
         # The thread sees the caller's context (the request id on its log lines).

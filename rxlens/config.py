@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError, model_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -82,14 +84,38 @@ class ServiceSettings(BaseModel):
     allow_engine_override: bool = False
     port: int = Field(default=8000, ge=1, le=65535)
     workers: int = Field(default=1, ge=1)
-    # Analyses running at once per worker; beyond it requests get 503 + Retry-After, not a queue.
-    max_concurrent: int = Field(default=4, ge=1)
-    # Per client (user id, else address): a token bucket of `burst` refilled at `per_minute`.
+    # Analyses running at once per worker; unset: the OCR slots of the worker (cores / ONNX threads),
+    # so that an admitted analysis is not starved by others. Beyond it a short queue, then 503.
+    max_concurrent: int | None = Field(default=None, ge=1)
+    # Admitted analyses waiting for a slot (their body not yet read), and how long each may wait.
+    queue_size: int = Field(default=4, ge=0)
+    queue_seconds: float = Field(default=10.0, gt=0)
+    # Bytes of one request body; unset: max_photos × the per-photo limit + 1 MB of form overhead.
+    max_request_bytes: int | None = Field(default=None, gt=0)
+    # Addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed (none by default).
+    trusted_proxies: list[str] = []
+    # sha256 hex digests of API keys (`rxlens keys new`); a valid key becomes the client's identity.
+    api_key_hashes: list[str] = []
+    # Per client (API key, else connecting address): a token bucket of `burst` refilled at `per_minute`.
     rate_per_minute: float = Field(default=30.0, gt=0)
     rate_burst: int = Field(default=10, ge=1)
     graceful_shutdown_seconds: float = Field(default=30.0, ge=0)
     # /docs and /redoc load their scripts from public CDNs, so an offline product keeps them off.
     docs: bool = False
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            ipaddress.ip_network(entry, strict=False)  # a typo must stop startup, not trust nobody
+        return value
+
+    @field_validator("api_key_hashes")
+    @classmethod
+    def _digests(cls, value: list[str]) -> list[str]:
+        if any(not re.fullmatch(r"[0-9a-f]{64}", h.lower()) for h in value):
+            raise ValueError("api_key_hashes holds sha256 hex digests (see `rxlens keys new`)")
+        return [h.lower() for h in value]
 
 
 class GeminiSettings(BaseModel):

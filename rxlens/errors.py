@@ -134,3 +134,35 @@ class RateLimited(TryLater):
 class Overloaded(TryLater):
     status, title = 503, "Service busy"
     hint = "Too many analyses are running; try again in a few seconds."
+
+
+# Added for the HTTP edge (issue 9): refusals made before or while the body is read.
+class Unauthorized(InputError):
+    status, title = 401, "Unknown API key"
+    hint = "Send `Authorization: Bearer <key>` with a key made by `rxlens keys new`, or no Authorization."
+
+
+class NotMultipart(InputError):
+    status, title = 415, "Not a multipart form"
+    hint = "Send multipart/form-data with each photo as a file in a `photos` field (curl -F photos=@bag.jpg)."
+
+
+class RequestTooLarge(InputError):
+    status, title = 413, "Request too large"
+    hint = "Send at most the allowed number of photos, each within the per-photo limit."
+
+
+class MalformedMultipart(InputError):
+    title = "Malformed multipart body"
+    hint = "Send a complete multipart/form-data body (a form library or curl -F builds one)."
+
+
+class BadFormField(InputError):
+    title = "Invalid form field"
+    hint = "Fields: `photos` (files), `user_id` (a label of at most 128 characters), `engine`."
+
+
+class StageFailed(RxlensError):
+    """A stage raised something that is not an RxlensError: a bug in that stage, never retried."""
+
+    title = "Unexpected error"

@@ -3,7 +3,7 @@
 | old name              | PromQL over rxlens metrics                                                   |
 |-----------------------|------------------------------------------------------------------------------|
 | parallel_success_rate | sum(rate(rxlens_requests_total{mode="parallel",outcome="ok"}[5m]))           |
-|                       |   / sum(rate(rxlens_requests_total{mode="parallel"}[5m]))                    |
+|                       |   / sum(rate(rxlens_requests_total{mode="parallel",outcome!="client_error"}[5m])) |
 | average_time_saved    | rate(rxlens_time_saved_seconds_sum[5m])                                      |
 |                       |   / rate(rxlens_time_saved_seconds_count[5m])                                |
 | db_query_time         | rxlens_stage_seconds{stage="catalog"} (histogram: _sum/_count, buckets)      |
@@ -11,6 +11,12 @@
 | parallel_overhead     | rxlens_parallel_overhead_seconds: wall time beyond the critical path          |
 | error_count           | sum(rxlens_errors_total) (by kind)                                           |
 | fallback_count        | rxlens_fallbacks_total                                                       |
+
+`outcome` is ok, client_error (4xx: the client's input) or server_error (5xx); a client's bad photo
+is not a failure of the arm it landed in. Requests refused before an analysis starts (401, 413, 415,
+429, 503 from the edge; 400/413 while the form is read) count in rxlens_rejected_requests_total by
+`reason` (the problem `code`), not in rxlens_requests_total. A fallback is counted only when the
+schedule itself broke; a stage's own error (or bug) is never re-run.
 
 Time saved = sum of stage times − wall time (what running side by side bought); overhead = wall
 time − (intake + max(ocr, catalog) + extract), the cost of the scheduling itself.
@@ -65,7 +71,10 @@ class Metrics:
             "rxlens_images_per_request", "Photos per analysis", buckets=(1, 2, 3, 4, 5, 10), registry=r
         )
         self.rejected = Counter(
-            "rxlens_rejected_requests", "Requests turned away (429/503)", ["reason"], registry=r
+            "rxlens_rejected_requests",
+            "Requests refused before analysis, by problem code",
+            ["reason"],
+            registry=r,
         )
 
     @contextmanager

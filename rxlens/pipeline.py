@@ -24,7 +24,7 @@ from rxlens.catalog.service import STALE_WARNING
 from rxlens.cloud.control import CloudUnavailable
 from rxlens.cloud.stages import CloudStages
 from rxlens.config import PipelineSettings
-from rxlens.errors import EngineTimeout, RxlensError, StageTimeout
+from rxlens.errors import EngineTimeout, RxlensError, StageFailed, StageTimeout
 from rxlens.experiment import choose_mode
 from rxlens.extract.record import build_record
 from rxlens.images.intake import Photo, Upload, load_photos
@@ -57,7 +57,6 @@ class Run:
         self.photos: list[Photo] = []
         self.catalog_stale = False  # matched from the warm index while the database is down
         self.done: Results = {}  # finished stages, reused when the request is run again
-        self.crashed: Exception | None = None  # a stage's own bug: not worth a second run
         self.warnings: list[str] = []
         self.cloud = CloudStages(services)
         self.stages = self._stages(services.settings.pipeline)
@@ -130,21 +129,26 @@ class Run:
             async with asyncio.timeout(stage.timeout):
                 self.done[stage.name] = await stage.work(needs)
                 return self.done[stage.name]
-        except (TimeoutError, RxlensError) as exc:
-            error = exc if isinstance(exc, RxlensError) else _timeout(stage.name)
+        except Exception as exc:  # noqa: BLE001 - a stage's own bug is its failure, not the schedule's
+            error = _stage_error(stage.name, exc)
             self.services.metrics.stage_failures.labels(stage.name, type(error).__name__).inc()
             if not stage.degradable:
                 raise error from exc
             self.done[stage.name] = Degraded(error)
             return self.done[stage.name]
-        except Exception as exc:
-            self.crashed = exc
-            raise
         finally:
             self.timings[stage.name] = round((time.perf_counter() - start) * 1000, 1)
             self.services.metrics.stage_seconds.labels(stage.name, self.mode).observe(
                 self.timings[stage.name] / 1000
             )
+
+
+def _stage_error(stage: str, exc: Exception) -> RxlensError:
+    if isinstance(exc, RxlensError):
+        return exc
+    if isinstance(exc, TimeoutError):
+        return _timeout(stage)
+    return StageFailed(f"The {stage} stage failed unexpectedly ({type(exc).__name__}).")
 
 
 def _timeout(stage: str) -> RxlensError:
@@ -161,8 +165,6 @@ async def _schedule(run: Run, scheduler: Scheduler, fallback: Scheduler) -> Resu
     except RxlensError:
         raise
     except Exception:
-        if run.crashed is not None:  # a stage's bug fails the same way on any schedule
-            raise run.crashed from None
         run.services.metrics.fallbacks.inc()  # the schedule broke: the stable path gets one more go
         run.mode = f"{run.mode}-fallback"
         return await fallback.run(run.stages, run.call)
@@ -193,8 +195,12 @@ async def analyze(
     user_id: str | None = None,
     mode: str | None = None,
     engine: str | None = None,
+    ab_key: str | None = None,
 ) -> AnalysisResult:
-    chosen, arm = (mode, None) if mode else choose_mode(services.settings.pipeline, user_id)
+    """`ab_key` (the service passes the client's identity) picks the A/B arm; library callers
+    without one are split by `user_id`."""
+    key = ab_key if ab_key is not None else user_id
+    chosen, arm = (mode, None) if mode else choose_mode(services.settings.pipeline, key)
     engine, warning = _engine(services, engine)
     run = Run(services, uploads, progress, chosen, engine)
     run.warnings += [warning] if warning else []
@@ -210,12 +216,10 @@ async def _analyze(run: Run, arm: str | None) -> AnalysisResult:
                 results = await _read(run)
         except TimeoutError:
             error: RxlensError = StageTimeout("The analysis did not finish within the request deadline.")
-            metrics.errors.labels(type(error).__name__).inc()
-            metrics.requests.labels(chosen, arm or "-", "error").inc()
+            _failed(run, chosen, arm, error)
             raise error from None
         except RxlensError as error:
-            metrics.errors.labels(type(error).__name__).inc()
-            metrics.requests.labels(chosen, arm or "-", "error").inc()
+            _failed(run, chosen, arm, error)
             raise
     record: AnalysisResult = results[run.stages[-1].name]
     if run.catalog_stale:
@@ -227,6 +231,13 @@ async def _analyze(run: Run, arm: str | None) -> AnalysisResult:
     metrics.requests.labels(chosen, arm or "-", "ok").inc()
     await run.progress("result", {"medications": len(record.medications)})
     return record
+
+
+def _failed(run: Run, mode: str, arm: str | None, error: RxlensError) -> None:
+    """The client's bad input is its own outcome, apart from the server's failures."""
+    outcome = "client_error" if error.status < 500 else "server_error"
+    run.services.metrics.errors.labels(type(error).__name__).inc()
+    run.services.metrics.requests.labels(mode, arm or "-", outcome).inc()
 
 
 def _usage(run: Run, services: Services, arm: str | None, seconds: float) -> Usage:

@@ -97,7 +97,7 @@ def test_rate_limit_answers_429_with_retry_after(settings: Settings, reader: Ser
 
 
 def test_concurrency_cap_answers_503(settings: Settings, bag: bytes) -> None:
-    settings.service.max_concurrent = 1
+    settings.service.max_concurrent, settings.service.queue_size = 1, 0
     slow = Services.open(settings, ocr=SlowOcr(2))
     with running(create_app(settings, slow)) as url, httpx.Client(timeout=30) as client:
         first = threading.Thread(
@@ -108,9 +108,8 @@ def test_concurrency_cap_answers_503(settings: Settings, bag: bytes) -> None:
         busy = client.post(f"{url}/v1/analyses", files=files(bag))
         first.join()
         again = client.post(f"{url}/healthz")
-    assert (
-        busy.status_code == 503 and busy.json()["code"] == "Overloaded" and busy.headers["Retry-After"] == "2"
-    )
+    assert busy.status_code == 503 and busy.json()["code"] == "Overloaded"
+    assert int(busy.headers["Retry-After"]) >= 1
     assert again.status_code == 405
 
 

@@ -12,7 +12,9 @@ from fastapi.staticfiles import StaticFiles
 
 from rxlens import __version__, logs
 from rxlens.api import problems
-from rxlens.api.limits import ConcurrencyLimiter, RateLimiter
+from rxlens.api.edge import Edge
+from rxlens.api.identity import Identity
+from rxlens.api.limits import Admission, RateLimiter
 from rxlens.api.middleware import RequestContext
 from rxlens.api.routes import analyses, health
 from rxlens.config import Settings, get_settings
@@ -43,8 +45,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         opened = services or Services.open(settings)
         app.state.services = opened
-        app.state.rate_limiter = RateLimiter(settings.service)
-        app.state.concurrency = ConcurrencyLimiter(settings.service.max_concurrent)
+        s = settings.service
+        app.state.identity = Identity(s)
+        app.state.rate_limiter = RateLimiter(s)
+        capacity = s.max_concurrent or opened.blocking.ocr_slots
+        app.state.admission = Admission(capacity, s.queue_size, s.queue_seconds)
         await _start(opened)
         yield
         opened.close()
@@ -59,6 +64,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         description="Read Taiwanese drug bags and prescription slips into one medication record.",
     )
     problems.install(app)
+    app.add_middleware(Edge, settings=settings)
+    # Added last, so outermost: edge refusals carry the request id and security headers too.
     app.add_middleware(RequestContext)
     app.include_router(analyses.router)
     app.include_router(health.router)

@@ -1,13 +1,14 @@
-"""Admission control: a token bucket per client and a cap on analyses in flight.
+"""Admission control: a token bucket per client, and analyses admitted to match OCR capacity.
 
-Both run on the event loop only (no locks needed) and answer at once with a Retry-After, so an
-overloaded service says so instead of slowing everyone down.
+Both run on the event loop only (no locks needed) and are checked before the request body is
+read, so a client turned away costs the server a few hundred bytes of headers.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable
 
 from rxlens.config import ServiceSettings
@@ -36,14 +37,55 @@ class RateLimiter:
             self.buckets.popitem(last=False)
 
 
-class ConcurrencyLimiter:
-    def __init__(self, limit: int) -> None:
-        self.limit, self.active = limit, 0
+class Admission:
+    """`capacity` analyses run; up to `queue` more wait (first come, first served) at most
+    `deadline` seconds for a slot; anyone beyond gets 503 at once. Waiting happens before the
+    request's own deadline starts, so a request that is admitted has its whole time to finish."""
 
-    def enter(self) -> None:
-        if self.active >= self.limit:
-            raise Overloaded(f"{self.active} analyses are already running.", retry_after=2.0)
-        self.active += 1
+    def __init__(self, capacity: int, queue: int, deadline: float) -> None:
+        self.capacity, self.queue, self.deadline = capacity, queue, deadline
+        self.active = 0
+        self.waiting: deque[asyncio.Future[None]] = deque()
+
+    def _busy(self, retry_after: float) -> Overloaded:
+        return Overloaded(
+            f"{self.active} analyses are running and {len(self.waiting)} are waiting.", retry_after
+        )
+
+    async def enter(self) -> None:
+        if self.active < self.capacity and not self.waiting:
+            self.active += 1
+            return
+        if len(self.waiting) >= self.queue:
+            raise self._busy(self.deadline)
+        turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.waiting.append(turn)
+        try:
+            async with asyncio.timeout(self.deadline):
+                await turn
+        except TimeoutError:
+            if _granted(turn):  # the slot arrived just as time ran out: take it
+                return
+            self._forget(turn)
+            raise self._busy(self.deadline) from None
+        except asyncio.CancelledError:  # the client went away while waiting
+            if _granted(turn):
+                self.leave()
+            self._forget(turn)
+            raise
+
+    def _forget(self, turn: asyncio.Future[None]) -> None:
+        if turn in self.waiting:
+            self.waiting.remove(turn)
 
     def leave(self) -> None:
+        while self.waiting:
+            turn = self.waiting.popleft()
+            if not turn.done():
+                turn.set_result(None)  # the slot passes on: `active` stays the same
+                return
         self.active -= 1
+
+
+def _granted(turn: asyncio.Future[None]) -> bool:
+    return turn.done() and not turn.cancelled()

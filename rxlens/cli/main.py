@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 
 from rxlens import __version__
-from rxlens.cli import analyze, catalog, evaluate, serve
+from rxlens.cli import analyze, catalog, evaluate, keys, serve
 from rxlens.errors import RxlensError
 
 app = typer.Typer(
@@ -20,6 +20,7 @@ app = typer.Typer(
 )
 app.add_typer(catalog.app, name="catalog")
 app.add_typer(evaluate.app, name="eval")
+app.add_typer(keys.app, name="keys")
 app.command()(analyze.analyze)
 app.command()(serve.serve)
 

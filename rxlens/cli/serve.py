@@ -67,4 +67,7 @@ def serve(
         timeout_graceful_shutdown=int(s.graceful_shutdown_seconds),
         log_config=None,  # uvicorn's lines go through our handler (rxlens.logs), request id and all
         access_log=False,  # rxlens.api.middleware logs each request once, without client details
+        # X-Forwarded-For is read by rxlens itself, from RXLENS_SERVICE__TRUSTED_PROXIES only;
+        # uvicorn's own handling would trust any local process that sets the header.
+        proxy_headers=False,
     )

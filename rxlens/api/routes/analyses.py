@@ -1,4 +1,7 @@
-"""POST /v1/analyses: photos in, one medication record out (JSON, or a progress stream)."""
+"""POST /v1/analyses: photos in, one medication record out (JSON, or a progress stream).
+
+Identity, rate, body type and size, and admission are settled before this runs (rxlens/api/edge.py);
+the form is read here, with its own limits, so that nothing is parsed beyond them."""
 
 from __future__ import annotations
 
@@ -6,16 +9,15 @@ import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator
-from typing import Annotated, Literal
+from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Header, Request, UploadFile
+from fastapi import APIRouter, Header, Request
 from fastapi.responses import StreamingResponse
-from starlette.background import BackgroundTask
 
-from rxlens.api.deps import ConcurrencyDep, RateLimiterDep, ServicesDep
-from rxlens.api.limits import ConcurrencyLimiter
+from rxlens.api.deps import ServicesDep
+from rxlens.api.form import MAX_USER_ID, AnalysisForm, read_form
 from rxlens.api.problems import log_server_error, problem, unexpected
-from rxlens.errors import ImageTooLarge, InputError, RxlensError
+from rxlens.errors import InputError, RxlensError
 from rxlens.images.intake import Upload, check_count
 from rxlens.pipeline import analyze
 from rxlens.result import AnalysisResult
@@ -24,38 +26,30 @@ from rxlens.services import Services
 log = logging.getLogger("rxlens.api")
 router = APIRouter(prefix="/v1", tags=["analyses"])
 
-
-async def _read(files: list[UploadFile], services: Services) -> list[Upload]:
-    limits = services.settings.intake
-    check_count(len(files), limits)  # before reading any bytes
-    uploads: list[Upload] = []
-    for f in files:
-        data = await f.read(limits.max_bytes + 1)
-        if len(data) > limits.max_bytes:
-            raise ImageTooLarge(f"{f.filename} is larger than {limits.max_bytes / 1e6:.0f} MB.")
-        uploads.append(Upload(f.filename or f"photo-{len(uploads) + 1}", data))
-    return uploads
+# The form is parsed by read_form (FastAPI would parse File/Form parameters with no limits before
+# any code of ours runs), so its shape is declared here for /docs and for schema-driven clients.
+_FORM = {
+    "type": "object",
+    "required": ["photos"],
+    "properties": {
+        "photos": {
+            "type": "array",
+            "items": {"type": "string", "format": "binary"},
+            "description": "1–5 photos (JPEG, PNG, WebP, HEIC)",
+        },
+        "user_id": {"type": "string", "maxLength": MAX_USER_ID, "description": "A label; not a limit key"},
+        "engine": {"type": "string", "enum": ["local", "gemini", "hybrid"]},
+    },
+}
+_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": _FORM}}}}
 
 
 def _sse(event: str, data: object) -> bytes:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n".encode()
 
 
-class _Slot:
-    """One admitted analysis; released once, by whichever of stream end or response end comes first."""
-
-    def __init__(self, concurrency: ConcurrencyLimiter) -> None:
-        concurrency.enter()
-        self.concurrency, self.held = concurrency, True
-
-    async def release(self) -> None:
-        if self.held:
-            self.held = False
-            self.concurrency.leave()
-
-
 async def _stream(
-    uploads: list[Upload], services: Services, user: str | None, slot: _Slot, engine: str | None
+    uploads: list[Upload], services: Services, client: str, engine: str | None
 ) -> AsyncIterator[bytes]:
     queue: asyncio.Queue[bytes | None] = asyncio.Queue()
 
@@ -65,7 +59,7 @@ async def _stream(
 
     async def work() -> None:
         try:
-            record = await analyze(uploads, services, progress, user_id=user, engine=engine)
+            record = await analyze(uploads, services, progress, engine=engine, ab_key=client)
             await queue.put(_sse("result", record.model_dump(mode="json")))
         except RxlensError as error:
             log_server_error(error)
@@ -83,7 +77,22 @@ async def _stream(
     finally:
         if not task.done():  # the client went away: stop the analysis
             task.cancel()
-        await slot.release()
+
+
+async def _form(request: Request, services: Services) -> AnalysisForm:
+    """The form, or a counted rejection (size, count, malformed body, bad fields)."""
+    try:
+        form = await read_form(request, services.settings.intake)
+        check_count(len(form.uploads), services.settings.intake)
+        if form.engine and not services.settings.service.allow_engine_override:
+            raise InputError(
+                "This server does not let a request choose its engine.",
+                hint="Leave out `engine`; the server's RXLENS_ENGINE setting applies.",
+            )
+    except InputError as error:
+        services.metrics.rejected.labels(error.code).inc()
+        raise
+    return form
 
 
 @router.post(
@@ -91,35 +100,21 @@ async def _stream(
     response_model=AnalysisResult,
     summary="Read 1–5 photos into one record",
     responses={200: {"content": {"text/event-stream": {}}}},
+    openapi_extra=_BODY,
 )
 async def create_analysis(
     request: Request,
     services: ServicesDep,
-    rate: RateLimiterDep,
-    concurrency: ConcurrencyDep,
-    photos: Annotated[list[UploadFile] | None, File(description="1–5 photos (JPEG, PNG, WebP, HEIC)")] = None,
-    user_id: Annotated[str | None, Form(max_length=128)] = None,
-    engine: Annotated[Literal["local", "gemini", "hybrid"] | None, Form()] = None,
     accept: Annotated[str, Header()] = "application/json",
 ) -> AnalysisResult | StreamingResponse:
     """With `Accept: text/event-stream` the answer streams progress events (received, photo_read,
     catalog_ready, matched) and then `result` (or `error`, a problem document)."""
-    if engine and not services.settings.service.allow_engine_override:
-        raise InputError(
-            "This server does not let a request choose its engine.",
-            hint="Leave out `engine`; the server's RXLENS_ENGINE setting applies.",
-        )
-    rate.take(user_id or (request.client.host if request.client else "anonymous"))
-    uploads = await _read(photos or [], services)
-    slot = _Slot(concurrency)
+    form = await _form(request, services)
+    client: str = request.scope.get("state", {}).get("client", "anonymous")
     if "text/event-stream" in accept:
         return StreamingResponse(
-            _stream(uploads, services, user_id, slot, engine),
+            _stream(form.uploads, services, client, form.engine),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-store"},
-            background=BackgroundTask(slot.release),
         )
-    try:
-        return await analyze(uploads, services, user_id=user_id, engine=engine)
-    finally:
-        await slot.release()
+    return await analyze(form.uploads, services, engine=form.engine, ab_key=client)

@@ -1,0 +1,86 @@
+"""The guard in front of POST /v1/analyses, a pure ASGI middleware: who the client is, its rate,
+the body's type and size, and a place among the running analyses are all settled from the
+headers, before a byte of the body is read. While the body streams its bytes are counted and the
+request stops at the limit; the rest is never read (uvicorn drops it with the connection).
+"""
+
+from __future__ import annotations
+
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from rxlens.api.identity import Identity
+from rxlens.api.limits import Admission, RateLimiter
+from rxlens.api.problems import response
+from rxlens.config import Settings
+from rxlens.errors import NotMultipart, RequestTooLarge, RxlensError
+from rxlens.metrics import Metrics
+
+GUARDED = ("POST", "/v1/analyses")
+_FORM_OVERHEAD = 1_000_000  # part headers, boundaries and the small fields
+
+
+def request_cap(settings: Settings) -> int:
+    s = settings.service
+    return s.max_request_bytes or settings.intake.max_photos * settings.intake.max_bytes + _FORM_OVERHEAD
+
+
+def _too_large(limit: int) -> RequestTooLarge:
+    return RequestTooLarge(f"The request body is larger than {limit / 1e6:.0f} MB.")
+
+
+def check_body(headers: Headers, limit: int) -> None:
+    """415 for anything but a multipart form; 413 when the declared length is over the limit."""
+    declared = headers.get("content-length")
+    has_body = headers.get("transfer-encoding") is not None or (declared or "0") != "0"
+    kind = headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind != "multipart/form-data" and (kind or has_body):
+        raise NotMultipart(f"The body is {kind or 'of no declared type'}, not multipart/form-data.")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise _too_large(limit)
+
+
+def counted(receive: Receive, limit: int) -> Receive:
+    """`receive`, raising RequestTooLarge as soon as the body passes `limit` bytes."""
+    seen = 0
+
+    async def wrapped() -> Message:
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise _too_large(limit)
+        return message
+
+    return wrapped
+
+
+class Edge:
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app, self.limit = app, request_cap(settings)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or (scope["method"], scope["path"].rstrip("/")) != GUARDED:
+            await self.app(scope, receive, send)
+            return
+        state = scope["app"].state
+        metrics: Metrics = state.services.metrics
+        admission: Admission = state.admission
+        try:
+            self._admit_headers(scope, state.identity, state.rate_limiter)
+            await admission.enter()
+        except RxlensError as error:
+            metrics.rejected.labels(error.code).inc()
+            await response(error)(scope, receive, send)
+            return
+        try:
+            await self.app(scope, counted(receive, self.limit), send)
+        finally:
+            admission.leave()
+
+    def _admit_headers(self, scope: Scope, identity: Identity, rate: RateLimiter) -> None:
+        client = identity.of(scope)  # 401 for a wrong key
+        rate.take(client)  # 429
+        check_body(Headers(scope=scope), self.limit)  # 415, 413
+        scope.setdefault("state", {})["client"] = client
