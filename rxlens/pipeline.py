@@ -17,6 +17,7 @@ if the cloud fails, the local ocr + extract read it. Either way stages already d
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Awaitable, Callable
 
@@ -33,6 +34,7 @@ from rxlens.result import AnalysisResult, Usage
 from rxlens.scheduling import Degraded, Results, Scheduler, Stage, critical_path
 from rxlens.services import Services
 
+log = logging.getLogger("rxlens.pipeline")
 Progress = Callable[[str, dict[str, object]], Awaitable[None]]
 
 
@@ -148,6 +150,9 @@ def _stage_error(stage: str, exc: Exception) -> RxlensError:
         return exc
     if isinstance(exc, TimeoutError):
         return _timeout(stage)
+    # A bug: its own traceback is logged here, where it is still whole (the scheduler re-raises
+    # our error from its task group, which replaces the cause).
+    log.error("bug in the %s stage", stage, exc_info=exc)
     return StageFailed(f"The {stage} stage failed unexpectedly ({type(exc).__name__}).")
 
 

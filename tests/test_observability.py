@@ -107,12 +107,12 @@ def test_a_bug_is_logged_with_its_traceback_and_answered(
         ) as r:
             events = [line for line in r.iter_lines() if line.startswith(("event:", "data:"))]
     services.close()
-    assert plain.status_code == 500 and plain.json()["code"] == "RxlensError"
+    assert plain.status_code == 500 and plain.json()["code"] == "StageFailed"
     rid = plain.json()["request_id"]
     assert plain.headers["x-request-id"] == rid
     assert events[-2] == "event: error"
     streamed = json.loads(events[-1].removeprefix("data: "))
-    assert streamed["detail"] == "Unexpected ValueError." and streamed["request_id"]
+    assert "ValueError" in streamed["detail"] and streamed["request_id"]
     logged = lines(captured)
     for request in (rid, streamed["request_id"]):
         bugs = [x for x in logged if x["request_id"] == request and "exception" in x]
