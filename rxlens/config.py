@@ -32,6 +32,9 @@ class CatalogSettings(BaseModel):
     # Official exports (PROVENANCE.md in the data notice); `rxlens catalog update` fetches these.
     tfda_url: str = "https://data.fda.gov.tw/data/opendata/export/36/json"
     nhi_url: str = "https://info.nhi.gov.tw/api/iode0000s01/Dataset?rId=A21030000I-E41001-001"
+    # None: the catalog.json.gz inside the package. A path is for builds of a newer bundle, and lets
+    # `rxlens doctor` be shown a damaged file without damaging the installed package.
+    bundle_path: Path | None = None
 
 
 class IntakeSettings(BaseModel):
@@ -143,6 +146,13 @@ class DatabaseSettings(BaseModel):
     pool_timeout_seconds: float = Field(default=10.0, gt=0)
 
 
+class QueueSettings(BaseModel):
+    # Only whether a server is configured, so `rxlens doctor` can probe it; the workers that use
+    # them come with the scale-out issue. None: not configured, and doctor skips the server.
+    redis_url: str | None = None  # redis://host:6379/0
+    broker_url: str | None = None  # amqp://user:pass@host:5672/
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="RXLENS_", env_nested_delimiter="__", env_file=".env", extra="ignore"
@@ -162,6 +172,9 @@ class Settings(BaseSettings):
     # text: one readable line per event; json: one JSON object per line (for log collectors).
     log_format: Literal["text", "json"] = "text"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    queue: QueueSettings = QueueSettings()
+    # Noto CJK faces the test-photo generator draws with (`make system-deps` installs them here).
+    font_dir: Path = Path("/usr/share/fonts/opentype/noto")
 
     @model_validator(mode="after")
     def _fill_database_url(self) -> Settings:

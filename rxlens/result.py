@@ -10,6 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from rxlens import __version__
+
 Completeness = Literal["complete_prescription", "partial_prescription", "drug_photo_only", "empty"]
 CheckStatus = Literal["verified", "mismatch", "not_applicable"]
 
@@ -139,6 +141,8 @@ class Usage(BaseModel):
     candidates_sent: int = 0
     catalog_size: int = 0
     photos_sent_to_cloud: list[int] = Field(default_factory=list)
+    # Which build read the record, so a stored record can be traced to its code and models.
+    rxlens_version: str = Field(default_factory=lambda: __version__)
 
 
 class AnalysisResult(BaseModel):

@@ -86,7 +86,7 @@ class Services:
 def init_catalog(services: Services) -> ImportReport | None:
     """Create or upgrade the schema and load the bundled catalog unless this version is in."""
     migrate(services.engine)
-    bundle = read_bundle()
+    bundle = read_bundle(services.settings.catalog.bundle_path)
     if services.store.meta().get("bundled_version") == bundle.version:
         return None
     # A new bundle replaces the old one whole: products a newer build no longer has (renamed

@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from rxlens import __version__
 from rxlens.api.app import create_app
 from rxlens.catalog.bundled import Bundle
 from rxlens.config import DatabaseSettings, Settings
@@ -43,6 +44,7 @@ def test_analysis_json(base: str, bag: bytes) -> None:
     assert r.status_code == 200, r.text
     record = r.json()
     assert record["medications"] and record["usage"]["photos"] == 1
+    assert record["usage"]["rxlens_version"] == __version__
     assert record["usage"]["arm"] in ("parallel", "sequential")
 
 
@@ -116,6 +118,7 @@ def test_concurrency_cap_answers_503(settings: Settings, bag: bytes) -> None:
 def test_health_and_metrics(base: str, bag: bytes) -> None:
     health = httpx.get(f"{base}/healthz").json()
     assert health["status"] == "ok" and health["database"] == "ok" and health["model"] == "ready"
+    assert health["version"] == __version__
     httpx.post(f"{base}/v1/analyses", files=files(bag), timeout=60)
     text = httpx.get(f"{base}/metrics").text
     for name in (

@@ -6,10 +6,16 @@ import gzip
 import json
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 
 from rxlens.catalog.records import Product, Synonym
+from rxlens.errors import CatalogError
 
 BUNDLED_SOURCE = "bundled"
+REINSTALL = (
+    "Reinstall rxlens (pip install --force-reinstall rxlens, or pipx reinstall rxlens); "
+    "if RXLENS_CATALOG__BUNDLE_PATH is set, point it at a good bundle or unset it."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,9 +25,22 @@ class Bundle:
     synonyms: list[Synonym]
 
 
-def read_bundle() -> Bundle:
-    raw = resources.files("rxlens.data").joinpath("catalog.json.gz").read_bytes()
-    data = json.loads(gzip.decompress(raw))
-    products = [Product.model_validate({**p, "source": BUNDLED_SOURCE}) for p in data["products"]]
-    synonyms = [Synonym(text=t, ingredient=i, source=BUNDLED_SOURCE) for t, i in data["synonyms"]]
-    return Bundle(data["version"], products, synonyms)
+def read_bundle(path: Path | None = None) -> Bundle:
+    """The bundle at `path`, else the one in the package; a damaged file is a CatalogError."""
+    where = str(path) if path else "rxlens/data/catalog.json.gz"
+    try:
+        raw = (
+            path.read_bytes()
+            if path
+            else resources.files("rxlens.data").joinpath("catalog.json.gz").read_bytes()
+        )
+        data = json.loads(gzip.decompress(raw))
+        products = [Product.model_validate({**p, "source": BUNDLED_SOURCE}) for p in data["products"]]
+        synonyms = [Synonym(text=t, ingredient=i, source=BUNDLED_SOURCE) for t, i in data["synonyms"]]
+        return Bundle(data["version"], products, synonyms)
+    # gzip raises OSError/EOFError, json and pydantic ValueError, a wrong shape KeyError/TypeError.
+    except (OSError, EOFError, ValueError, KeyError, TypeError) as exc:
+        reason = getattr(exc, "strerror", None) or type(exc).__name__
+        raise CatalogError(
+            f"The bundled catalog {where} cannot be read ({reason}).", hint=REINSTALL
+        ) from None

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sys
+from typing import Annotated
 
 import typer
 from rich.console import Console
 
 from rxlens import __version__
-from rxlens.cli import analyze, catalog, evaluate, keys, serve
+from rxlens.cli import analyze, catalog, doctor, evaluate, keys, serve
 from rxlens.errors import RxlensError
 
 app = typer.Typer(
@@ -23,12 +24,29 @@ app.add_typer(evaluate.app, name="eval")
 app.add_typer(keys.app, name="keys")
 app.command()(analyze.analyze)
 app.command()(serve.serve)
+app.command()(doctor.doctor)
 
 
 @app.command()
 def version() -> None:
     """Print the rxlens version."""
     typer.echo(__version__)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(__version__)
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    show_version: Annotated[
+        bool,
+        typer.Option("--version", help="Print the version and exit.", callback=_print_version, is_eager=True),
+    ] = False,
+) -> None:
+    """Read photos of Taiwanese drug bags and prescription slips into one medication record."""
 
 
 def report_error(error: RxlensError, console: Console | None = None) -> int:

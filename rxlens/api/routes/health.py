@@ -6,6 +6,7 @@ from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST
 
+from rxlens import __version__
 from rxlens.api.deps import ServicesDep
 from rxlens.errors import RxlensError
 
@@ -17,7 +18,7 @@ async def healthz(services: ServicesDep) -> JSONResponse:
     """ok: all ready. degraded (still 200): the database does not answer but the catalog loaded
     before keeps matching. unavailable (503): no model yet, or no catalog to match against."""
     catalog = services.catalog
-    body: dict[str, object] = {"model": "ready" if services.ocr_ready else "loading"}
+    body: dict[str, object] = {"version": __version__, "model": "ready" if services.ocr_ready else "loading"}
     try:
         body["catalog_version"] = await services.blocking.run(catalog.check)
         body["database"] = "ok"

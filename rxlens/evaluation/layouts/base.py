@@ -9,7 +9,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-FONT_DIR = Path("/usr/share/fonts/opentype/noto")
+from rxlens.config import get_settings
+
 Face = tuple[str, int]  # (file, face index of the Traditional Chinese face)
 SANS: Face = ("NotoSansCJK-Regular.ttc", 3)
 SERIF: Face = ("NotoSerifCJK-Regular.ttc", 3)
@@ -21,13 +22,25 @@ INK = (22, 22, 26)
 Box = tuple[float, float, float, float]
 
 
+ALL_FACES = FONTS + [BOLD, SERIF_BOLD]
+
+
+def font_dir() -> Path:
+    return get_settings().font_dir  # RXLENS_FONT_DIR
+
+
+def missing_fonts(folder: Path | None = None) -> list[str]:
+    folder = folder or font_dir()
+    return sorted({f for f, _ in ALL_FACES if not (folder / f).is_file()})
+
+
 def fonts_available() -> bool:
-    return all((FONT_DIR / f).is_file() for f, _ in FONTS + [BOLD, SERIF_BOLD])
+    return not missing_fonts()
 
 
 @lru_cache(maxsize=256)
 def font(spec: Face, size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(FONT_DIR / spec[0]), size, index=spec[1])
+    return ImageFont.truetype(str(font_dir() / spec[0]), size, index=spec[1])
 
 
 class Sheet:

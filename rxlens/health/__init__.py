@@ -1,0 +1,1 @@
+"""`rxlens doctor`: checks of an installation, each with what to do when it fails."""
