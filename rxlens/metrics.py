@@ -51,7 +51,12 @@ class Metrics:
             "rxlens_stage_failures", "Stages that failed or timed out", ["stage", "kind"], registry=r
         )
         self.errors = Counter("rxlens_errors", "Errors by kind", ["kind"], registry=r)
-        self.fallbacks = Counter("rxlens_fallbacks", "Requests answered another way: a broken parallel schedule run again sequentially, or the cloud engine replaced by the local one", registry=r)
+        self.fallbacks = Counter(
+            "rxlens_fallbacks",
+            "Requests answered another way: a broken parallel schedule run again sequentially, "
+            "or the cloud engine replaced by the local one",
+            registry=r,
+        )
         self.time_saved = Histogram(
             "rxlens_time_saved_seconds",
             "Sum of stages minus wall time",
