@@ -178,6 +178,7 @@ class MissingExtra(ConfigError):
     def __init__(self, extra: str, feature: str) -> None:
         super().__init__(
             f"{feature} needs rxlens[{extra}], which is not installed.",
-            hint=f"Install it (pip install 'rxlens[{extra}]', or the wheel with [{extra}]) and start again.",
+            hint=f"Install it with pip install 'rxlens[{extra}]' (from a wheel: 'rxlens-….whl[{extra}]'), "
+            "then start again.",
         )
         self.extra = extra
