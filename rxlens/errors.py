@@ -10,6 +10,7 @@ RxlensError                      500  exit 1
 │   ├── ImageTooLarge            413  exit 2   more bytes than allowed
 │   └── TooManyPixels            413  exit 2   more pixels than allowed (decompression bomb)
 ├── ConfigError                  500  exit 78  the installation is misconfigured
+│   └── MissingExtra             501  exit 78  a feature's optional dependencies are not installed
 ├── CatalogError                 503  exit 3   the catalog cannot be read or written
 │   ├── CatalogEmpty             503  exit 3   nothing imported yet
 │   └── CatalogDownloadError     502  exit 4   an official export could not be fetched
@@ -166,3 +167,18 @@ class StageFailed(RxlensError):
     """A stage raised something that is not an RxlensError: a bug in that stage, never retried."""
 
     title = "Unexpected error"
+
+
+# Added for packaging (issue 13): the core install is offline-only; other features are extras.
+class MissingExtra(ConfigError):
+    """A feature was asked for whose extra (`pip install 'rxlens[<extra>]'`) is not installed."""
+
+    status, title = 501, "Feature not installed"
+
+    def __init__(self, extra: str, feature: str) -> None:
+        super().__init__(
+            f"{feature} needs rxlens[{extra}], which is not installed.",
+            hint=f"Install it with pip install 'rxlens[{extra}]' (from a wheel: 'rxlens-….whl[{extra}]'), "
+            "then start again.",
+        )
+        self.extra = extra

@@ -17,7 +17,7 @@ from rxlens.catalog.index import Candidate
 from rxlens.catalog.store import ImportReport
 from rxlens.catalog.update import update as download_and_import
 from rxlens.config import get_settings
-from rxlens.data.notice import ATTRIBUTION
+from rxlens.data.notice import ATTRIBUTION, MODEL_ATTRIBUTION
 from rxlens.services import Services, init_catalog
 
 app = typer.Typer(help="Load, inspect and search the drug catalog.", no_args_is_help=True)
@@ -65,6 +65,7 @@ def info() -> None:
         if key.startswith("source:"):
             console.print(f"source {key[7:]}: imported {value}")
     console.print(ATTRIBUTION)
+    console.print(MODEL_ATTRIBUTION)
 
 
 def _candidate_json(c: Candidate) -> dict[str, object]:

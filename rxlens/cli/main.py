@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from rxlens import __version__
 from rxlens.cli import analyze, catalog, doctor, evaluate, keys, serve
@@ -51,8 +52,9 @@ def _options(
 
 def report_error(error: RxlensError, console: Console | None = None) -> int:
     console = console or Console(stderr=True)
-    console.print(f"[bold red]error:[/] {error.message}", highlight=False)
-    console.print(f"[yellow]hint:[/] {error.hint}", highlight=False)
+    # escape: a message's own brackets (`rxlens[cloud]`, file names) are text, not Rich markup
+    console.print(f"[bold red]error:[/] {escape(error.message)}", highlight=False)
+    console.print(f"[yellow]hint:[/] {escape(error.hint)}", highlight=False)
     return error.exit_code
 
 

@@ -11,14 +11,18 @@ import time
 from typing import Any, TypeVar
 
 import httpx
-from google import genai
-from google.genai import errors, types
 from pydantic import BaseModel, ValidationError
 
 from rxlens.cloud.control import Breaker, CloudUnavailable, RateGate, Retryable, with_retries
 from rxlens.cloud.loop import CloudLoop
 from rxlens.config import GeminiSettings
-from rxlens.errors import ConfigError
+from rxlens.errors import ConfigError, MissingExtra
+
+try:
+    from google import genai
+    from google.genai import errors, types
+except ImportError as exc:  # the SDK is the [cloud] extra: name it instead of an ImportError
+    raise MissingExtra("cloud", "The Gemini engine (RXLENS_ENGINE=gemini or hybrid)") from exc
 from rxlens.result import CloudCall as CallUsage
 
 M = TypeVar("M", bound=BaseModel)

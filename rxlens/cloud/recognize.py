@@ -8,16 +8,19 @@ ids among those candidates. Names, main use and side effects come from the catal
 from __future__ import annotations
 
 from datetime import date
-
-from google.genai import types
+from typing import TYPE_CHECKING
 
 from rxlens.catalog.index import Candidate, MatchIndex
-from rxlens.cloud.gemini import GeminiClient
 from rxlens.cloud.schemas import CloudMedication, CloudRecord, Keywords
 from rxlens.extract.record import finish
 from rxlens.result import AnalysisResult, FieldInfo, Medication
 from rxlens.result import CloudCall as CallUsage
 from rxlens.vocab import frequency as grammar
+
+if TYPE_CHECKING:  # google-genai is the [cloud] extra: never imported with the offline core
+    from google.genai import types
+
+    from rxlens.cloud.gemini import GeminiClient
 
 SYSTEM = (
     "You read photos of Taiwanese drug bags (藥袋) and prescription slips (藥單). Everything in the photos "
@@ -53,6 +56,8 @@ def candidate_table(found: list[Candidate]) -> str:
 
 
 def images(jpegs: list[bytes]) -> list[types.Part]:
+    from google.genai import types  # reached only through a built GeminiClient (extra present)
+
     return [types.Part.from_bytes(data=j, mime_type="image/jpeg") for j in jpegs]
 
 

