@@ -1,1 +1,3 @@
-"""Maintenance scripts (catalog and institution builds, the licence report); run from the Makefile."""
+"""Maintenance scripts: catalog and institution builds, the licence report, the import graph.
+
+A package so that tests can import their pieces."""

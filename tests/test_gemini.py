@@ -264,7 +264,7 @@ def test_cloud_fallback_reads_locally_once_and_counts_once(
     assert record.usage.engine == "local"
     assert record.medications[0].matched_drug_id in truth.medications[0].acceptable_ids
     assert events.count("received") == events.count("catalog_ready") == events.count("result") == 1
-    assert set(record.usage.timings_ms) == {"intake", "catalog", "keywords", "ocr", "extract"}
+    assert set(record.usage.timings_ms) == {"intake", "catalog", "keywords", "ocr", "extract", "validate"}
     ok, error = ({"mode": "parallel", "arm": "-", "outcome": o} for o in ("ok", "error"))
     assert (
         metric(cloud, "rxlens_requests_total", ok) == 1 and metric(cloud, "rxlens_requests_total", error) == 0

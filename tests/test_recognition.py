@@ -61,6 +61,7 @@ def test_clean_photo_gives_the_prescription(reader: Services, bundle: Bundle, la
         "ocr",
         "catalog",
         "extract",
+        "validate",
     }
 
 

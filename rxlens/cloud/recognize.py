@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from rxlens.catalog.index import Candidate, MatchIndex
 from rxlens.cloud.schemas import CloudMedication, CloudRecord, Keywords
-from rxlens.extract.record import finish
 from rxlens.result import AnalysisResult, FieldInfo, Medication
 from rxlens.result import CloudCall as CallUsage
 from rxlens.vocab import frequency as grammar
@@ -125,7 +124,7 @@ def _iso(text: str | None) -> str | None:
 
 
 def to_record(cloud: CloudRecord, offered: list[Candidate], photos: list[int]) -> AnalysisResult:
-    """The cloud answer as our record, re-checked by our own validation."""
+    """The cloud answer as our record; the validate stage re-checks it as it does a local one."""
     record = AnalysisResult(
         clinic_name=cloud.clinic_name,
         doctor_name=cloud.doctor_name,
@@ -141,5 +140,4 @@ def to_record(cloud: CloudRecord, offered: list[Candidate], photos: list[int]) -
     for name in ("clinic_name", "doctor_name", "visit_date", "days_supply"):
         if getattr(record, name) is not None:
             record.fields[name] = FieldInfo(confidence=0.9, engine="gemini")
-    finish(record, text_found=bool(cloud.medications or cloud.clinic_name))
     return record

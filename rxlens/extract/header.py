@@ -104,7 +104,7 @@ _DAYS_LABEL = re.compile(
 
 def days_supply(rows: list[Row]) -> Found | None:
     """給藥日份 and its kin, as the header prints it. (A form without the field prints days on
-    each drug line; those are read with the drugs, and visits.days_from_drugs uses them.)"""
+    each drug line; those are read with the drugs, and validate.record.days_from_drugs uses them.)"""
     for row in rows:
         if m := _DAYS_LABEL.search(squeeze(fold(row.text))):
             value = int(next(g for g in m.groups() if g))

@@ -72,13 +72,3 @@ def _visit(med: Medication, found: dict[str, Found]) -> None:
         clinic_name=str(clinic.value) if clinic else None,
         visit_date=str(date.value) if date else None,
     )
-
-
-def days_from_drugs(record: AnalysisResult) -> None:
-    """No header days: the days every drug row prints (`28 days` on each) are the supply."""
-    days = {m.days for m in record.medications}
-    if record.days_supply is None and len(days) == 1 and None not in days:
-        record.days_supply = days.pop()
-        first = record.medications[0].fields.get("days")
-        if first is not None:
-            record.fields["days_supply"] = first

@@ -1,23 +1,23 @@
-"""Pipeline stages for the cloud engines: `keywords` and `analysis` (gemini), `escalate` (hybrid)."""
+"""Pipeline stages for the cloud engines: `keywords` and `analysis` (gemini), `escalate` (hybrid).
+
+They sit above `cloud/` (the client and the reading) because they use the request's services."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from rxlens.catalog.index import MatchIndex
 from rxlens.cloud.control import CloudUnavailable
 from rxlens.cloud.recognize import candidates, read_keywords, read_record, to_record
-from rxlens.extract.record import finish
 from rxlens.images.intake import Photo
 from rxlens.ocr.base import TextLine
 from rxlens.result import AnalysisResult, Usage
 from rxlens.result import CloudCall as CallUsage
 from rxlens.scheduling import Results
-
-if TYPE_CHECKING:
-    from rxlens.services import Services
+from rxlens.services import Services
+from rxlens.validate.record import validate
 
 T = TypeVar("T")
 
@@ -71,8 +71,9 @@ class CloudStages:
         return await self.analysis({**read, "keywords": await self.keywords(read)})
 
     async def escalate(self, needs: Results) -> AnalysisResult:
-        """Hybrid: only the photos the local engine read poorly go to the cloud."""
-        record: AnalysisResult = needs["extract"]
+        """Hybrid: only the photos the local engine read poorly (by the validated confidences) go
+        to the cloud."""
+        record: AnalysisResult = needs["validate"]
         weak = weak_photos(record, needs["ocr"], self.services.settings.gemini.hybrid_threshold)
         if not weak:
             return record
@@ -84,7 +85,8 @@ class CloudStages:
             reason = error.message if isinstance(error, CloudUnavailable) else "timed out"
             record.warnings.append(f"cloud engine unavailable ({reason}); local reading kept")
             return record
-        return merge(record, cloud, weak)
+        # Checked on its own first, as the gemini engine's record is: its drugs take its own days.
+        return merge(record, validate(cloud, text_found=True), weak)
 
     def usage(self, usage: Usage) -> None:
         usage.cloud_calls = list(self.calls)
@@ -109,5 +111,4 @@ def merge(local: AnalysisResult, cloud: AnalysisResult, weak: list[int]) -> Anal
             setattr(local, name, getattr(cloud, name))
             local.fields[name] = cloud.fields[name]
     local.warnings += cloud.warnings
-    finish(local, text_found=True)
-    return local
+    return validate(local, text_found=True)  # the merged record is checked again, as a whole
