@@ -20,7 +20,7 @@ from tests.served import environment, serving
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 BLOCK = "import sys\nfor name in ('google.genai', 'psycopg', 'pymysql'):\n    sys.modules[name] = None\n"
-CORE = "import rxlens.pipeline, rxlens.services, rxlens.api.app, rxlens.cli.main, rxlens.cloud.stages"
+CORE = "import rxlens.pipeline, rxlens.services, rxlens.api.app, rxlens.cli.main, rxlens.run.cloud"
 
 
 def _env(tmp_path: Path, settings: Settings, **extra: str) -> dict[str, str]:
