@@ -155,7 +155,8 @@ def load(folder: Path, version: str, threshold: float) -> MatchIndex | None:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        with np.load(path, allow_pickle=False) as data:
+        # Our own handle: np.load leaks the one it opens when the zip turns out to be damaged.
+        with open(path, "rb") as file, np.load(file, allow_pickle=False) as data:
             header = json.loads(data["header"].tobytes())
             if header.get("format") != FORMAT or header.get("catalog") != version:
                 raise ValueError("written for another version")
