@@ -47,7 +47,8 @@ def _answers(index: MatchIndex) -> list[object]:
 
 def test_first_run_writes_and_second_loads_the_same_index(services: Services, tmp_path: Path) -> None:
     built = _catalog(services, tmp_path).index()
-    assert [p.name for p in tmp_path.glob("index-*.npz")] == [f"index-{built.version}-{index_file.FORMAT}.npz"]
+    names = [p.name for p in tmp_path.glob("index-*.npz")]
+    assert names == [f"index-{built.version}-{index_file.FORMAT}.npz"]
     assert not isinstance(built.products, LazyProducts)
     loaded = _catalog(services, tmp_path).index()
     assert isinstance(loaded.products, LazyProducts)  # read from the file, not built
