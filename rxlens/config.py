@@ -35,6 +35,9 @@ class CatalogSettings(BaseModel):
     # None: the catalog.json.gz inside the package. A path is for builds of a newer bundle, and lets
     # `rxlens doctor` be shown a damaged file without damaging the installed package.
     bundle_path: Path | None = None
+    # Keep the built match index in data_dir (index-<catalog version>-<format>.npz), so a new
+    # process loads it in a fraction of the build time; off: every process builds its own.
+    index_cache: bool = True
 
 
 class IntakeSettings(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 from dataclasses import dataclass, field
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
-from rxlens.catalog.bundled import BUNDLED_SOURCE, read_bundle
+from rxlens.catalog.bundled import BUNDLED_SOURCE, bundle_bytes, parse_bundle
 from rxlens.catalog.service import Catalog
 from rxlens.catalog.store import CatalogStore, ImportReport
 from rxlens.concurrency import Blocking
@@ -50,7 +51,9 @@ class Services:
         store = CatalogStore(engine)
         slots = max(1, (os.cpu_count() or 2) // settings.ocr.intra_op_threads)
         blocking = Blocking(settings.pipeline.workers, slots)
-        return cls(settings, engine, store, Catalog(store, settings.catalog), blocking, _ocr=ocr)
+        index_dir = settings.data_dir if settings.catalog.index_cache else None
+        catalog = Catalog(store, settings.catalog, index_dir=index_dir)
+        return cls(settings, engine, store, catalog, blocking, _ocr=ocr)
 
     @property
     def cloud(self) -> GeminiClient:
@@ -86,8 +89,15 @@ class Services:
 def init_catalog(services: Services) -> ImportReport | None:
     """Create or upgrade the schema and load the bundled catalog unless this version is in."""
     migrate(services.engine)
-    bundle = read_bundle(services.settings.catalog.bundle_path)
-    if services.store.meta().get("bundled_version") == bundle.version:
+    raw = bundle_bytes(services.settings.catalog.bundle_path)
+    # The file's digest answers "already in?" in milliseconds; parsing it takes most of a second.
+    digest = hashlib.sha256(raw).hexdigest()
+    meta = services.store.meta()
+    if meta.get("bundled_digest") == digest:
+        return None
+    bundle = parse_bundle(raw, services.settings.catalog.bundle_path)
+    if meta.get("bundled_version") == bundle.version:  # loaded before digests were noted
+        services.store.apply([], [], BUNDLED_SOURCE, meta={"bundled_digest": digest})
         return None
     # A new bundle replaces the old one whole: products a newer build no longer has (renamed
     # or joined ids) must not linger beside their successors. Imported sources are kept.
@@ -96,5 +106,5 @@ def init_catalog(services: Services) -> ImportReport | None:
         bundle.synonyms,
         BUNDLED_SOURCE,
         replace=True,
-        meta={"bundled_version": bundle.version},
+        meta={"bundled_version": bundle.version, "bundled_digest": digest},
     )

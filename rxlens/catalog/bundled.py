@@ -27,20 +27,31 @@ class Bundle:
 
 def read_bundle(path: Path | None = None) -> Bundle:
     """The bundle at `path`, else the one in the package; a damaged file is a CatalogError."""
-    where = str(path) if path else "rxlens/data/catalog.json.gz"
+    return parse_bundle(bundle_bytes(path), path)
+
+
+def bundle_bytes(path: Path | None = None) -> bytes:
+    """The bundle file as stored (its digest tells whether it changed, without parsing it)."""
     try:
-        raw = (
-            path.read_bytes()
-            if path
-            else resources.files("rxlens.data").joinpath("catalog.json.gz").read_bytes()
-        )
+        if path:
+            return path.read_bytes()
+        return resources.files("rxlens.data").joinpath("catalog.json.gz").read_bytes()
+    except OSError as exc:
+        raise _damaged(path, exc) from None
+
+
+def parse_bundle(raw: bytes, path: Path | None = None) -> Bundle:
+    try:
         data = json.loads(gzip.decompress(raw))
         products = [Product.model_validate({**p, "source": BUNDLED_SOURCE}) for p in data["products"]]
         synonyms = [Synonym(text=t, ingredient=i, source=BUNDLED_SOURCE) for t, i in data["synonyms"]]
         return Bundle(data["version"], products, synonyms)
     # gzip raises OSError/EOFError, json and pydantic ValueError, a wrong shape KeyError/TypeError.
     except (OSError, EOFError, ValueError, KeyError, TypeError) as exc:
-        reason = getattr(exc, "strerror", None) or type(exc).__name__
-        raise CatalogError(
-            f"The bundled catalog {where} cannot be read ({reason}).", hint=REINSTALL
-        ) from None
+        raise _damaged(path, exc) from None
+
+
+def _damaged(path: Path | None, exc: Exception) -> CatalogError:
+    where = str(path) if path else "rxlens/data/catalog.json.gz"
+    reason = getattr(exc, "strerror", None) or type(exc).__name__
+    return CatalogError(f"The bundled catalog {where} cannot be read ({reason}).", hint=REINSTALL)

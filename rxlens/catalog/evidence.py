@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Sequence
 
 from rapidfuzz.distance import Levenshtein
 
@@ -147,7 +148,7 @@ def maker_marks(text: str) -> frozenset[str]:
 class Ingredients:
     """Which ingredients a printed generic means, and which ingredients each product holds."""
 
-    def __init__(self, products: list[Product], synonyms: list[Synonym]) -> None:
+    def __init__(self, products: Sequence[Product], synonyms: list[Synonym]) -> None:
         self.meaning: dict[str, set[str]] = defaultdict(set)
         self.of_product: list[frozenset[str]] = []
         self.holders: dict[frozenset[str], list[int]] = defaultdict(list)
@@ -169,6 +170,23 @@ class Ingredients:
             target = canonical(syn.ingredient)
             for key in ingredient_keys(syn.text) if target in self.meaning else ():
                 self.meaning[key].add(target)
+
+    @classmethod
+    def restore(
+        cls,
+        meaning: dict[str, set[str]],
+        of_product: list[frozenset[str]],
+        sets: dict[str, list[frozenset[str]]],
+    ) -> Ingredients:
+        """Saved facts back (catalog.index_file): `sets` holds marks, forms and name_forms."""
+        facts = cls.__new__(cls)
+        facts.meaning = defaultdict(set, meaning)
+        facts.of_product, facts.holders = of_product, defaultdict(list)
+        for i, held in enumerate(of_product):
+            if held:
+                facts.holders[held].append(i)
+        facts.marks, facts.forms, facts.name_forms = sets["marks"], sets["forms"], sets["name_forms"]
+        return facts
 
     def printed(self, notes: tuple[str, ...]) -> frozenset[str]:
         """Ingredients the printed texts name; texts that name none (`PTP`, `二合一`) add nothing."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -123,18 +123,52 @@ def _closeness(text: str, product: Product) -> float:
     return max(round(Levenshtein.normalized_similarity(printed, n), 1) for n in named)
 
 
+@dataclass(frozen=True, slots=True)
+class IndexParts:
+    """What a built index holds, so that catalog.index_file can save it and load it back."""
+
+    products: Sequence[Product]
+    strengths: list[frozenset[float]]
+    keys: list[tuple[str, list[int], list[str]]]  # text, the products it names (ranked), how
+    postings: dict[str, np.ndarray]
+    codes: list[list[str]]  # NHI codes per product
+    ingredients: Ingredients
+
+
 class MatchIndex:
     def __init__(
-        self, products: list[Product], synonyms: list[Synonym], version: str, threshold: float
+        self, products: Sequence[Product], synonyms: list[Synonym], version: str, threshold: float
     ) -> None:
         self.version, self.threshold, self.products = version, threshold, products
         self._strengths: list[frozenset[float]] = []
         self._keys: list[_Key] = []
         self._by_text: dict[str, int] = {}
         self._build_keys(synonyms)
-        self._build_grams()
-        self._codes = CodeTable([p.nhi_codes for p in products])
+        self._set_grams(self._build_grams())
+        self._codes_per_product = [p.nhi_codes for p in products]
+        self._codes = CodeTable(self._codes_per_product)
         self._ingredients = Ingredients(products, synonyms)
+
+    # --- saving and loading (catalog.index_file) ---------------------------------------------
+    def parts(self) -> IndexParts:
+        keys = [(k.text, k.products, [k.kinds[i] for i in k.products]) for k in self._keys]
+        return IndexParts(
+            self.products, self._strengths, keys, self._postings, self._codes_per_product, self._ingredients
+        )
+
+    @classmethod
+    def restore(cls, parts: IndexParts, version: str, threshold: float) -> MatchIndex:
+        """An index from saved parts: what __init__ builds, without building it."""
+        index = cls.__new__(cls)
+        index.version, index.threshold, index.products = version, threshold, parts.products
+        index._strengths = parts.strengths
+        index._keys = [_Key(text, dict(zip(ids, kinds, strict=True)), ids) for text, ids, kinds in parts.keys]
+        index._by_text = {key.text: slot for slot, key in enumerate(index._keys)}
+        index._set_grams(parts.postings)
+        index._codes_per_product = parts.codes
+        index._codes = CodeTable(parts.codes)
+        index._ingredients = parts.ingredients
+        return index
 
     # --- building ---------------------------------------------------------------------------
     def _add(self, text: str, kind: str, product: int) -> None:
@@ -167,13 +201,16 @@ class MatchIndex:
         for entry in self._keys:
             entry.products = sorted(entry.kinds, key=lambda i: (-_KIND_RANK[entry.kinds[i]], -volume[i]))
 
-    def _build_grams(self) -> None:
+    def _build_grams(self) -> dict[str, np.ndarray]:
         postings: dict[str, list[int]] = defaultdict(list)
         for slot, key in enumerate(self._keys):
             for g in grams(key.text):
                 postings[g].append(slot)
+        return {g: np.asarray(ids, dtype=np.int32) for g, ids in postings.items()}
+
+    def _set_grams(self, postings: dict[str, np.ndarray]) -> None:
         n = max(len(self._keys), 1)
-        self._postings = {g: np.asarray(ids, dtype=np.int32) for g, ids in postings.items()}
+        self._postings = postings
         self._idf = {g: math.log(1 + n / len(ids)) for g, ids in postings.items()}
 
     # --- matching ---------------------------------------------------------------------------

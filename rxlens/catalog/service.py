@@ -14,7 +14,9 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
+from rxlens.catalog import index_file
 from rxlens.catalog.index import Candidate, MatchIndex
 from rxlens.catalog.store import CatalogStore
 from rxlens.config import CatalogSettings
@@ -26,9 +28,13 @@ STALE_WARNING = "藥品資料庫暫時無法連線，暫以先前載入的版本
 
 class Catalog:
     def __init__(
-        self, store: CatalogStore, settings: CatalogSettings, clock: Callable[[], float] = time.monotonic
+        self,
+        store: CatalogStore,
+        settings: CatalogSettings,
+        clock: Callable[[], float] = time.monotonic,
+        index_dir: Path | None = None,  # where built indexes are saved and loaded; None: never
     ) -> None:
-        self.store, self.settings, self._clock = store, settings, clock
+        self.store, self.settings, self._clock, self.index_dir = store, settings, clock, index_dir
         self._index: MatchIndex | None = None
         self._checked_at = float("-inf")
         self._lock = threading.Lock()  # one rebuild at a time; readers keep the old index meanwhile
@@ -59,7 +65,7 @@ class Catalog:
             return current
         with self._lock:
             if self._index is None or self._index.version != version:
-                self._index = self._rebuild(self._index)
+                self._index = self._rebuild(self._index, version)
             return self._index
 
     def check(self) -> str:
@@ -81,20 +87,24 @@ class Catalog:
             log.warning("catalog database unavailable (%s): %s", error.code, error.message)
         self.down = error.message
 
-    def _rebuild(self, current: MatchIndex | None) -> MatchIndex:
+    def _rebuild(self, current: MatchIndex | None, version: str) -> MatchIndex:
         try:
-            return self._build()
+            return self._build(version)
         except CatalogError as error:  # died between the version and the load
             self._went_down(error)
             if current is None:
                 raise
             return current
 
-    def _build(self) -> MatchIndex:
+    def _build(self, version: str) -> MatchIndex:
+        threshold = self.settings.match_threshold
+        if self.index_dir is not None and (saved := index_file.load(self.index_dir, version, threshold)):
+            return saved
         snapshot = self.store.load()
-        return MatchIndex(
-            snapshot.products, snapshot.synonyms, snapshot.version, self.settings.match_threshold
-        )
+        index = MatchIndex(snapshot.products, snapshot.synonyms, snapshot.version, threshold)
+        if self.index_dir is not None:
+            index_file.save(index, self.index_dir)
+        return index
 
     def match(self, text: str, limit: int | None = None) -> list[Candidate]:
         return self.index().match(text, limit or self.settings.match_limit)

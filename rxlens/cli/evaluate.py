@@ -30,7 +30,7 @@ def generate(
     if not fonts_available():
         raise ConfigError("Noto CJK fonts are missing.", hint="Install them: apt-get install fonts-noto-cjk")
     with opened(init=True) as services:
-        products = services.catalog.index().products
+        products = list(services.catalog.index().products)
     written = write_images(products, out, count, seed, damaged)
     families = Counter(p.stem.split("-", 1)[1] for p in written)
     console.print(
