@@ -147,6 +147,15 @@ class DatabaseSettings(BaseModel):
     url: str = ""  # empty: a SQLite file in data_dir
     pool_size: int = Field(default=5, ge=1)
     pool_timeout_seconds: float = Field(default=10.0, gt=0)
+    # Connections opened beyond pool_size under a burst, closed again when returned.
+    max_overflow: int = Field(default=10, ge=0)
+    # Reopen a connection older than this: servers and firewalls drop idle ones (MariaDB's
+    # wait_timeout is 8 h by default), and a dropped one would fail the first request that draws it.
+    pool_recycle_seconds: int = Field(default=1800, ge=-1)
+    # Test each connection as it leaves the pool, so a database restart costs a reconnect, not an error.
+    pool_pre_ping: bool = True
+    # Seconds to wait for a database server to accept a new connection before giving up.
+    connect_timeout_seconds: int = Field(default=10, ge=1)
 
 
 class QueueSettings(BaseModel):

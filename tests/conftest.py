@@ -10,11 +10,12 @@ import pytest
 
 from rxlens.catalog.bundled import Bundle, read_bundle
 from rxlens.catalog.index import MatchIndex
-from rxlens.config import Settings
+from rxlens.config import DatabaseSettings, Settings
 from rxlens.evaluation.render import fonts_available
 from rxlens.ocr.base import OcrEngine
 from rxlens.ocr.local import LocalOcr
 from rxlens.services import Services, init_catalog
+from tests.databases import BACKENDS, Databases, open_databases
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -50,6 +51,39 @@ def services(settings: Settings) -> Iterator[Services]:
     opened = Services.open(settings)
     yield opened
     opened.close()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def databases(
+    request: pytest.FixtureRequest, seeded_db: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Databases]:
+    """One backend's test databases for this session (skipped when its server does not answer)."""
+    opened = open_databases(request.param, tmp_path_factory.mktemp(f"db-{request.param}"), seeded_db)
+    yield opened
+    opened.drop_all()
+
+
+@pytest.fixture
+def db_settings(databases: Databases, tmp_path: Path) -> Iterator[Settings]:
+    """Settings on a copy of the seeded catalog in each backend (ids sqlite, postgresql, mariadb)."""
+    url = databases.seeded()
+    yield Settings(data_dir=tmp_path, database=DatabaseSettings(url=url))
+    databases.drop(url)
+
+
+@pytest.fixture
+def db_services(db_settings: Settings) -> Iterator[Services]:
+    opened = Services.open(db_settings)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def empty_db_settings(databases: Databases, tmp_path: Path) -> Iterator[Settings]:
+    """Settings on a new, empty database in each backend."""
+    url = databases.empty()
+    yield Settings(data_dir=tmp_path, database=DatabaseSettings(url=url))
+    databases.drop(url)
 
 
 @pytest.fixture(scope="session")

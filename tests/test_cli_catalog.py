@@ -1,4 +1,4 @@
-"""The `rxlens catalog` commands as a user runs them: a real process, a real SQLite file."""
+"""The `rxlens catalog` commands as a user runs them: a real process, a real database on each backend."""
 
 from __future__ import annotations
 
@@ -8,20 +8,27 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from rxlens.config import Settings
 from tests.conftest import FIXTURES
 from tests.servers import serve_directory
 
 
 def rxlens(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "RXLENS_DATA_DIR": str(settings.data_dir), "COLUMNS": "200"}
+    env = {
+        **os.environ,
+        "RXLENS_DATA_DIR": str(settings.data_dir),
+        "RXLENS_DATABASE__URL": settings.database.url,
+        "COLUMNS": "200",
+    }
     return subprocess.run(
         [sys.executable, "-m", "rxlens", *args], env=env, capture_output=True, text=True, timeout=120
     )
 
 
-def test_search_json(settings: Settings) -> None:
-    result = rxlens(settings, "catalog", "search", "LORAZEPAMO.5MG", "--json", "--limit", "3")
+def test_search_json(db_settings: Settings) -> None:
+    result = rxlens(db_settings, "catalog", "search", "LORAZEPAMO.5MG", "--json", "--limit", "3")
     assert result.returncode == 0, result.stderr
     found = json.loads(result.stdout)
     assert len(found) == 3
@@ -29,25 +36,26 @@ def test_search_json(settings: Settings) -> None:
     assert found[0]["accepted"] and 0.5 in found[0]["strength_mg"]
 
 
-def test_search_table_and_no_match(settings: Settings) -> None:
-    table = rxlens(settings, "catalog", "search", "脈優")
+def test_search_table_and_no_match(db_settings: Settings) -> None:
+    table = rxlens(db_settings, "catalog", "search", "脈優")
     assert table.returncode == 0 and "NORVASC" in table.stdout
-    nothing = rxlens(settings, "catalog", "search", "QZXWVKJ")
+    nothing = rxlens(db_settings, "catalog", "search", "QZXWVKJ")
     assert nothing.returncode == 0 and "No catalog entry resembles" in nothing.stdout
 
 
-def test_info_shows_attribution(settings: Settings) -> None:
-    result = rxlens(settings, "catalog", "info")
+def test_info_shows_attribution(db_settings: Settings) -> None:
+    result = rxlens(db_settings, "catalog", "info")
     assert result.returncode == 0
     assert "政府資料開放授權條款" in result.stdout and "products: 26" in result.stdout
 
 
-def test_update_downloads_official_format_from_a_server(settings: Settings) -> None:
+def test_update_downloads_official_format_from_a_server(db_settings: Settings) -> None:
     with serve_directory(FIXTURES) as base:
-        result = rxlens(settings, "catalog", "update", "--kind", "tfda", "--url", f"{base}/tfda_37_csv.zip")
+        url = f"{base}/tfda_37_csv.zip"
+        result = rxlens(db_settings, "catalog", "update", "--kind", "tfda", "--url", url)
     assert result.returncode == 0, result.stderr
     assert "Imported tfda" in result.stdout
-    search = rxlens(settings, "catalog", "search", "CANCELLEDTEST", "--json")
+    search = rxlens(db_settings, "catalog", "search", "CANCELLEDTEST", "--json")
     assert json.loads(search.stdout)[0]["id"] == "衛署藥製字第099999號"
 
 
@@ -59,15 +67,22 @@ def test_update_failure_has_exit_code_and_hint(settings: Settings, tmp_path: Pat
     assert "Traceback" not in result.stderr
 
 
-def test_import_of_wrong_file_is_exit_2(settings: Settings, tmp_path: Path) -> None:
+def test_import_of_wrong_file_is_exit_2(db_settings: Settings, tmp_path: Path) -> None:
     bad = tmp_path / "photo.jpg"
     bad.write_bytes(b"\xff\xd8\xff\xe0 not a table")
-    result = rxlens(settings, "catalog", "import", str(bad), "--kind", "nhi")
+    result = rxlens(db_settings, "catalog", "import", str(bad), "--kind", "nhi")
     assert result.returncode == 2 and "Traceback" not in result.stderr
 
 
-def test_dead_database_is_exit_3(tmp_path: Path) -> None:
-    env = {**os.environ, "RXLENS_DATABASE__URL": "postgresql+psycopg://x@127.0.0.1:1/none"}
+@pytest.mark.parametrize(
+    "url",
+    [
+        pytest.param("postgresql+psycopg://x@127.0.0.1:1/none", id="postgresql"),
+        pytest.param("mariadb+pymysql://x@127.0.0.1:1/none", id="mariadb"),
+    ],
+)
+def test_dead_database_is_exit_3(url: str) -> None:
+    env = {**os.environ, "RXLENS_DATABASE__URL": url}
     result = subprocess.run(
         [sys.executable, "-m", "rxlens", "catalog", "search", "普拿疼"],
         env=env,

@@ -7,7 +7,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -49,15 +49,30 @@ def make_engine(settings: Settings) -> Engine:
     if url.get_backend_name() == "sqlite":
         if url.database:
             _make_data_dir(Path(url.database).parent)
-        engine = create_engine(url, pool_size=db.pool_size, pool_timeout=db.pool_timeout_seconds)
+        engine = create_engine(
+            url, pool_size=db.pool_size, max_overflow=db.max_overflow, pool_timeout=db.pool_timeout_seconds
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     try:  # SQLAlchemy imports the driver here
         return create_engine(
-            url, pool_size=db.pool_size, pool_timeout=db.pool_timeout_seconds, pool_pre_ping=True
+            _server_url(url),
+            pool_size=db.pool_size,
+            max_overflow=db.max_overflow,
+            pool_timeout=db.pool_timeout_seconds,
+            pool_recycle=db.pool_recycle_seconds,
+            pool_pre_ping=db.pool_pre_ping,
+            connect_args={"connect_timeout": db.connect_timeout_seconds},
         )
     except ImportError as exc:
         raise _missing_driver(url.get_backend_name(), url.drivername) from exc
+
+
+def _server_url(url: URL) -> URL:
+    # MySQL's "utf8" is three bytes a character: some CJK names (and every emoji) need utf8mb4.
+    if url.get_backend_name() in ("mysql", "mariadb") and "charset" not in url.query:
+        return url.update_query_dict({"charset": "utf8mb4"})
+    return url
 
 
 def _missing_driver(backend: str, scheme: str) -> ConfigError:

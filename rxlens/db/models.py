@@ -7,6 +7,9 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Float, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+# Exact comparison on MySQL/MariaDB as on the other two (migration 0002 says why).
+MYSQL_TABLE = {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_bin"}
+
 
 class Base(DeclarativeBase):
     pass
@@ -14,6 +17,7 @@ class Base(DeclarativeBase):
 
 class ProductRow(Base):
     __tablename__ = "products"
+    __table_args__ = MYSQL_TABLE
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     name_zh: Mapped[str] = mapped_column(String(255), default="")
@@ -34,7 +38,7 @@ class AliasRow(Base):
     """A name that means an ingredient (brand, INN spelling); products are found through it."""
 
     __tablename__ = "aliases"
-    __table_args__ = (UniqueConstraint("text", "ingredient", name="uq_alias_text_ingredient"),)
+    __table_args__ = (UniqueConstraint("text", "ingredient", name="uq_alias_text_ingredient"), MYSQL_TABLE)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     text: Mapped[str] = mapped_column(String(255))
@@ -44,6 +48,7 @@ class AliasRow(Base):
 
 class MetaRow(Base):
     __tablename__ = "catalog_meta"
+    __table_args__ = MYSQL_TABLE
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text, default="")
