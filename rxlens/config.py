@@ -45,6 +45,8 @@ class IntakeSettings(BaseModel):
     max_bytes: int = Field(default=20_000_000, gt=0)
     # Beyond this many pixels a file is refused before it is decoded (decompression bombs).
     max_pixels: int = Field(default=50_000_000, gt=0)
+    # WebP decodes at full size only (bench/intake_memory.py: ~750 MB for 49 Mpx); 16 Mpx ≈ 250 MB.
+    max_webp_pixels: int = Field(default=16_000_000, gt=0)
     working_long_side: int = Field(default=1600, ge=320)
     cloud_long_side: int = Field(default=1536, ge=320)
     cloud_jpeg_quality: int = Field(default=85, ge=30, le=95)

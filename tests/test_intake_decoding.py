@@ -190,3 +190,17 @@ def test_a_huge_canvas_is_decoded_without_a_full_size_rgb_copy() -> None:
     # near the decoded size.
     before, after = measure(made("PNG L"))
     assert after - before < 150, (before, after)
+
+
+def test_a_huge_webp_is_refused_before_it_is_decoded() -> None:
+    # libwebp has no scaled decode: 7000×7000 took ~750 MB, so WebP has its own pixel cap.
+    canvas = Image.new("RGB", (5000, 4000), "white")
+    buffer = io.BytesIO()
+    canvas.save(buffer, "WEBP", quality=50)
+    limits = IntakeSettings()
+    with pytest.raises(RxlensError, match="limit for WEBP") as refused:
+        load_photo(0, Upload("big.webp", buffer.getvalue()), limits)
+    assert refused.value.status == 413
+    buffer = io.BytesIO()
+    canvas.resize((2000, 1500)).save(buffer, "WEBP", quality=50)
+    assert load_photo(0, Upload("small.webp", buffer.getvalue()), limits).image.size[0] > 0

@@ -110,10 +110,13 @@ def _open(upload: Upload, settings: IntakeSettings) -> Image.Image:
     if image.format not in ACCEPTED_FORMATS:
         raise UnsupportedImage(f"{upload.name} is a {image.format} file, not JPEG, PNG, WebP or HEIC.")
     width, height = image.size
-    if width * height > settings.max_pixels:
+    # libwebp decodes only at full size, into three full-size buffers (~15 bytes a pixel), so
+    # WebP gets its own, lower cap; phones do not write WebP, messaging apps send it downscaled.
+    limit = settings.max_webp_pixels if image.format == "WEBP" else settings.max_pixels
+    if width * height > limit:
         raise TooManyPixels(
             f"{upload.name} is {width}×{height} = {width * height / 1e6:.0f} megapixels; "
-            f"the limit is {settings.max_pixels / 1e6:.0f}."
+            f"the limit for {image.format} is {limit / 1e6:.0f}."
         )
     if image.mode not in MODES:
         raise UnsupportedImage(
