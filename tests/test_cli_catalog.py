@@ -36,15 +36,18 @@ def test_search_json(db_settings: Settings) -> None:
     assert found[0]["accepted"] and 0.5 in found[0]["strength_mg"]
 
 
-def test_search_table_and_no_match(db_settings: Settings) -> None:
+# Reading and writing run on the three databases (search_json, update); the CLI's own output
+# does not depend on the database, so these run on SQLite only (CI time).
+def test_search_table_and_no_match(settings: Settings) -> None:
+    db_settings = settings
     table = rxlens(db_settings, "catalog", "search", "脈優")
     assert table.returncode == 0 and "NORVASC" in table.stdout
     nothing = rxlens(db_settings, "catalog", "search", "QZXWVKJ")
     assert nothing.returncode == 0 and "No catalog entry resembles" in nothing.stdout
 
 
-def test_info_shows_attribution(db_settings: Settings) -> None:
-    result = rxlens(db_settings, "catalog", "info")
+def test_info_shows_attribution(settings: Settings) -> None:
+    result = rxlens(settings, "catalog", "info")
     assert result.returncode == 0
     assert "政府資料開放授權條款" in result.stdout and "products: 26" in result.stdout
 
@@ -67,7 +70,8 @@ def test_update_failure_has_exit_code_and_hint(settings: Settings, tmp_path: Pat
     assert "Traceback" not in result.stderr
 
 
-def test_import_of_wrong_file_is_exit_2(db_settings: Settings, tmp_path: Path) -> None:
+def test_import_of_wrong_file_is_exit_2(settings: Settings, tmp_path: Path) -> None:
+    db_settings = settings
     bad = tmp_path / "photo.jpg"
     bad.write_bytes(b"\xff\xd8\xff\xe0 not a table")
     result = rxlens(db_settings, "catalog", "import", str(bad), "--kind", "nhi")
