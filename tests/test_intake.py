@@ -71,7 +71,7 @@ PHOTO = Image.new("RGB", (3000, 2000), (240, 240, 240))
         pytest.param(
             [Upload("wide.png", png_header_only(10_000, 6_000))],
             TooManyPixels,
-            "wide.png is 10000×6000 = 60 megapixels; the limit is 50",
+            "wide.png is 10000×6000 = 60 megapixels; the limit for PNG is 50",
             id="too-many-pixels",
         ),
         pytest.param(
