@@ -56,7 +56,9 @@ def to_rgb(image: Image.Image, scale: float | None = None) -> Image.Image:
 def shrink(image: Image.Image, long_side: int) -> Image.Image:
     """RGB with the long side at most `long_side`, converted band by band from a decoded image."""
     width, height = image.size
-    factor = max(1, max(width, height) // long_side)  # the box-reduced copy stays ≥ long_side
+    # The box-reduced copy stays ≥ 2 × long_side, so LANCZOS still makes the last step: a box
+    # reduction straight to the working size softens thin strokes (a lone dose `1` on a real scan).
+    factor = max(1, max(width, height) // (2 * long_side))
     scale = value_scale(image)
     rows = factor * max(1, _BAND_PIXELS // (width * factor))
     out = Image.new("RGB", (-(-width // factor), -(-height // factor)))
