@@ -66,7 +66,7 @@ def _flip_a_byte(path: Path) -> None:
 def _other_format(path: Path) -> None:
     with np.load(path, allow_pickle=False) as data:
         arrays = {k: data[k] for k in data.files}
-    header = json.loads(arrays["header"].tobytes()) | {"format": index_file.FORMAT - 1}
+    header = json.loads(arrays["header"].tobytes()) | {"format": "0." + index_file.FORMAT}
     arrays["header"] = np.frombuffer(json.dumps(header).encode(), dtype=np.uint8)
     np.savez(path, **arrays)
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import random
+import re
 from collections import Counter
+from collections.abc import Callable
 
 import pytest
 
@@ -10,6 +13,9 @@ from rxlens.catalog import code_pattern
 from rxlens.catalog.bundled import Bundle
 from rxlens.catalog.index import MatchIndex
 from rxlens.catalog.keys import product_keys
+from rxlens.catalog.normalize import fold
+from rxlens.catalog.records import Product
+from rxlens.evaluation.identity import person
 from rxlens.evaluation.variants import VariantMaker, junk_lines
 
 SEED = 2026  # tuning used seeds 1, 7, 11 and 13
@@ -143,3 +149,50 @@ def test_by_code_refuses_non_codes(bundled_index: MatchIndex) -> None:
 def test_code_pattern_finds_codes_in_a_line() -> None:
     line = "1 BC24131100 CRESTOR 10MG  AC05811IG0 28 TABLETS x1 HELLOWORLD"
     assert code_pattern.findall(line) == ["BC24131100", "AC05811IG0"]
+
+
+_QUOTES = re.compile("[\"'“”〝〞〟「」『』]")
+_CJK_MARK = re.compile(r"[\"“”〝『「']+[\u3400-\u9fff]{2,6}[\"“”〞〟』」']+")
+
+
+def _same_print(a: Product, b: Product) -> bool:
+    """The same licence, or another that prints the same Chinese name (quotes aside)."""
+    return a.id == b.id or fold(_QUOTES.sub("", a.name_zh)).replace(" ", "") == fold(
+        _QUOTES.sub("", b.name_zh)
+    ).replace(" ", "")
+
+
+def _top1_rate(index: MatchIndex, sample: list[Product], printed: Callable[[Product], str]) -> float:
+    right = 0
+    for p in sample:
+        top = index.match(printed(p), 1)
+        right += bool(top and top[0].accepted and _same_print(top[0].product, p))
+    return right / len(sample)
+
+
+def test_maker_mark_without_its_quotes_is_found(bundle: Bundle, bundled_index: MatchIndex) -> None:
+    """OCR drops thin quote marks: `〝正和〞祛脂微粒膠囊` is read `正和祛脂微粒膠囊`."""
+    pool = [p for p in bundle.products if not p.cancelled and _CJK_MARK.search(p.name_zh)]
+    sample = random.Random(SEED).sample(pool, 150)
+    assert _top1_rate(bundled_index, sample, lambda p: _QUOTES.sub("", p.name_zh)) >= 0.95
+
+
+def test_words_after_the_strength_do_not_hide_the_name(bundle: Bundle, bundled_index: MatchIndex) -> None:
+    """A stamp's name or a maker printed after `…錠１００毫克` on the same row."""
+    rng = random.Random(SEED)
+    pool = [p for p in bundle.products if not p.cancelled and re.search(r"[0-9０-９](毫克|公絲)$", p.name_zh)]
+    sample = rng.sample(pool, 150)
+    assert _top1_rate(bundled_index, sample, lambda p: f"{p.name_zh} {person(rng)}") >= 0.95
+
+
+def test_a_licence_name_with_its_generic_is_its_own_evidence(
+    bundle: Bundle, bundled_index: MatchIndex
+) -> None:
+    """`EXCELIN TABLETS 4MG (METHYLPREDNISOLONE)`: the generic in brackets agrees even where the
+    licence's ingredient list spells it otherwise."""
+    pool = [p for p in bundle.products if not p.cancelled and re.search(r"\([A-Z ]{5,}\)", p.name_en.upper())]
+    right = 0
+    for p in random.Random(SEED).sample(pool, 150):
+        top = bundled_index.match(p.name_en, 1)
+        right += bool(top and top[0].accepted and fold(top[0].product.name_en) == fold(p.name_en))
+    assert right / 150 >= 0.97

@@ -23,6 +23,11 @@ from rxlens.catalog.normalize import Strength, normalize
         pytest.param("〝培力〞喜朵錠", "喜朵", [], id="maker-in-corner-quotes"),
         pytest.param("生達”胃樂順膜衣錠20毫克", "胃樂順", [Strength(20, "MG")], id="maker-quote-lost"),
         pytest.param("善脂瑩膜衣綻 20 毫克", "善脂瑩", [Strength(20, "MG")], id="ocr-綻-for-錠"),
+        pytest.param("”井田”去脂醇微粒化膠囊", "去脂醇微粒化", [], id="maker-in-two-closing-quotes"),
+        pytest.param("''應元'' 補鐵咀嚼錠", "補鐵", [], id="maker-in-doubled-apostrophes"),
+        pytest.param("Dicron MR Tablets 30mg", "DICRON", [Strength(30, "MG")], id="release-word-MR"),
+        pytest.param("Valosine S.R. capsules 75mg", "VALOSINE", [Strength(75, "MG")], id="release-word-S.R."),
+        pytest.param("SERC 8MG", "SERC", [Strength(8, "MG")], id="release-letters-inside-a-name-stay"),
     ],
 )
 def test_normalize(text: str, key: str, strengths: list[Strength]) -> None:

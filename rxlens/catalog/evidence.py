@@ -170,6 +170,12 @@ class Ingredients:
             target = canonical(syn.ingredient)
             for key in ingredient_keys(syn.text) if target in self.meaning else ():
                 self.meaning[key].add(target)
+        # The generic a licence prints in its own name is the product's too, whatever its
+        # ingredient list spells (`EXCELIN TABLETS 4MG (METHYLPREDNISOLONE)` lists METHYLPREDISOLONE).
+        self.named = [
+            self.printed(normalize(p.name_en, ocr=False).generics) if "(" in p.name_en else frozenset()
+            for p in products
+        ]
 
     @classmethod
     def restore(
@@ -186,6 +192,7 @@ class Ingredients:
             if held:
                 facts.holders[held].append(i)
         facts.marks, facts.forms, facts.name_forms = sets["marks"], sets["forms"], sets["name_forms"]
+        facts.named = sets["named"]
         return facts
 
     def printed(self, notes: tuple[str, ...]) -> frozenset[str]:
@@ -201,7 +208,7 @@ class Ingredients:
         """Every printed ingredient is one the product holds. A product whose ingredients we do
         not know cannot contradict the printed generic."""
         held = self.of_product[product]
-        return not held or all(any(_same(h, p) for h in held) for p in printed)
+        return not held or all(any(_same(h, p) for h in held | self.named[product]) for p in printed)
 
     def same_maker(self, product: int, printed: frozenset[str]) -> bool:
         return not printed or not self.marks[product] or bool(self.marks[product] & printed)

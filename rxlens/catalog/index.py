@@ -20,7 +20,7 @@ from rapidfuzz.distance import Levenshtein
 from rxlens.catalog.codes import CodeTable
 from rxlens.catalog.evidence import Ingredients, form_class, lookalike_edits, maker_marks, names_agree
 from rxlens.catalog.keys import effective_length, grams, product_keys, query_strengths
-from rxlens.catalog.normalize import CJK_RE, MAKER_RE, Normalized, fold, has_cjk, normalize
+from rxlens.catalog.normalize import CJK_RE, MAKER_RE, STRENGTH_RE, Normalized, fold, has_cjk, normalize
 from rxlens.catalog.records import Product, Synonym
 
 # How many keys the n-gram stage hands to rapidfuzz.
@@ -35,6 +35,8 @@ AGREEMENT_BONUS = 5.0
 _KIND_RANK = {"name_zh": 3, "name_en": 3, "ingredient": 2, "synonym": 1}
 # Chinese characters and digits, for comparing whole printed Chinese names.
 _NOT_ZH_RE = re.compile(r"[^0-9\u3400-\u9fff]+")
+_NOT_LATIN_RE = re.compile(r"[^0-9A-Z]+")
+_PER_VOLUME_RE = re.compile(r"\s*/\s*(?:毫升|公撮|ML)")
 _SEGMENT_RE = re.compile(r"[\u3400-\u9fff][\u3400-\u9fff\d.\s/()（）]*|[^\u3400-\u9fff]+")
 
 
@@ -109,18 +111,36 @@ class _Verdict:
 
 
 def _closeness(text: str, product: Product) -> float:
-    """How alike the printed Chinese words and the product's Chinese name are, maker mark and
-    form words included: among products one key names alike (葉酸 is dozens of licences),
-    `“應元”葉酸錠` is the 應元 one and `諾快寧口溶錠` the dispersible one. Latin names need no
-    such help: their maker marks and forms are already evidence. Whole tenths, so it orders only
-    what the printed words really tell apart."""
-    name = product.name_zh
-    if not (name and has_cjk(text)):
-        return 0.0
-    printed = _NOT_ZH_RE.sub("", fold(text))
-    # With and without its maker mark: labels print the mark or leave it out.
-    named = {_NOT_ZH_RE.sub("", fold(n)) for n in (name, MAKER_RE.sub("", name))}
-    return max(round(Levenshtein.normalized_similarity(printed, n), 1) for n in named)
+    """How alike the printed words and the product's name are, maker mark and form words
+    included: among products one key names alike (葉酸 is dozens of licences), `“應元”葉酸錠` is
+    the 應元 one, `諾快寧口溶錠` the dispersible one, and `ALLERMIN TABLETS` the licence of that
+    name rather than `ALLERMIN TABLETS 4MG`. Whole tenths, so it orders only what the printed
+    words really tell apart."""
+    folded, scores = fold(text), [0.0]
+    if product.name_zh and has_cjk(text):
+        printed = _NOT_ZH_RE.sub("", folded)
+        # With and without its maker mark: labels print the mark or leave it out.
+        named = {_NOT_ZH_RE.sub("", fold(n)) for n in (product.name_zh, MAKER_RE.sub("", product.name_zh))}
+        scores += [Levenshtein.normalized_similarity(printed, n) for n in named]
+    latin = _NOT_LATIN_RE.sub("", CJK_RE.sub("", folded))
+    if product.name_en and len(latin) >= 3:
+        scores.append(Levenshtein.normalized_similarity(latin, _NOT_LATIN_RE.sub("", fold(product.name_en))))
+    return round(max(scores), 1)
+
+
+def _heads(parts: list[str]) -> list[str]:
+    """A Chinese name ends at its strength (`勝維他糖衣錠１００毫克`); what a row prints after it
+    (a maker, a stamp's name over the row) is read as a name of its own too, so the head alone
+    can still meet the catalog name exactly."""
+    heads = []
+    for part in parts:
+        found = STRENGTH_RE.search(fold(part)) if CJK_RE.match(part) else None
+        end = found.end() if found else 0
+        per = _PER_VOLUME_RE.match(fold(part), end)  # 20毫克/毫升: the strength goes on
+        end = per.end() if per else end
+        if found and end < len(part.rstrip()):
+            heads.append(part[:end].strip())
+    return heads
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,7 +284,7 @@ class MatchIndex:
     def _segments(self, text: str) -> list[str]:
         parts = [m.group(0).strip() for m in _SEGMENT_RE.finditer(text)]
         whole = [text] if len(parts) > 1 else []
-        return [p for p in parts if p] + whole
+        return [p for p in parts if p] + _heads(parts) + whole
 
     def match(self, text: str, limit: int = 5, exclude: Collection[str] = frozenset()) -> list[Candidate]:
         """Ranked candidates for one printed name (Chinese, English, or both on one line).

@@ -11,6 +11,7 @@ Writes go to a temporary file that os.replace puts in place, so a reader never s
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
 import logging
 import os
@@ -23,14 +24,33 @@ from typing import Any, overload
 
 import numpy as np
 
+from rxlens import textnorm
+from rxlens.catalog import evidence as evidence_module
+from rxlens.catalog import index as index_module
+from rxlens.catalog import keys as keys_module
+from rxlens.catalog import normalize as normalize_module
 from rxlens.catalog.evidence import Ingredients
 from rxlens.catalog.index import IndexParts, MatchIndex
 from rxlens.catalog.records import Product
 
 log = logging.getLogger("rxlens.catalog")
 # Bump when the layout below or what MatchIndex keeps changes: older files are then rebuilt.
-FORMAT = 1
-_SETS = ("marks", "forms", "name_forms")
+LAYOUT = 1
+# The keys a file holds come from the name rules: a file built by other rules is another format,
+# so a change to them (a new quote style) can never meet keys built before it.
+_RULES = (normalize_module, keys_module, evidence_module, index_module, textnorm)
+
+
+def _rules_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for module in _RULES:
+        source = Path(module.__file__ or "")
+        digest.update(source.read_bytes() if source.is_file() else module.__name__.encode())
+    return digest.hexdigest()[:10]
+
+
+FORMAT = f"{LAYOUT}.{_rules_fingerprint()}"
+_SETS = ("marks", "forms", "name_forms", "named")
 
 
 def path_for(folder: Path, version: str) -> Path:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from rxlens.catalog.normalize import CJK_RE, Strength, normalize
+from rxlens.catalog.normalize import CJK_RE, MAKER_RE, Strength, normalize
 from rxlens.catalog.records import Product
 
 # Salt and hydrate words printed after an ingredient; a label may print the base name alone.
@@ -14,6 +14,8 @@ _SALTS = re.compile(
     r"BESILATE|MESYLATE|SULFATE|SULPHATE|CITRATE|FUMARATE|SUCCINATE|ACETATE|PHOSPHATE|BROMIDE|"
     r"HYDROBROMIDE|TRIHYDRATE|DIHYDRATE|MONOHYDRATE|HYDRATE|ANHYDROUS|HEMIHYDRATE|EQ|TO)\b"
 )
+
+_QUOTE_RE = re.compile("[\"'“”〝〞〟「」『』]")
 
 
 @lru_cache(maxsize=65536)
@@ -38,10 +40,21 @@ def product_keys(product: Product) -> tuple[list[tuple[str, str]], frozenset[flo
     """(key, kind) pairs for a product, and the milligram strengths its names or ingredients give."""
     zh, en = normalize(product.name_zh, ocr=False), normalize(product.name_en, ocr=False)
     keys = [(zh.key, "name_zh"), (en.key, "name_en")]
+    if (glued := _maker_glued(product.name_zh)) and glued != zh.key:
+        keys.append((glued, "name_zh"))
     keys += [(k, "ingredient") for ing in product.ingredients for k in ingredient_keys(ing.name)]
     found = {round(s.value, 4) for s in zh.strengths + en.strengths if s.unit == "MG"}
     found |= {round(i.strength, 4) for i in product.ingredients if i.strength and i.unit == "MG"}
     return keys, frozenset(found)
+
+
+def _maker_glued(name_zh: str) -> str:
+    """The Chinese name as OCR reads it when the thin quote marks around its maker are lost:
+    `〝正和〞祛脂微粒膠囊` read `正和祛脂微粒膠囊`, `艾利寧膠囊６０公絲〝永勝〞` read `… 永勝`."""
+    marks = [m for m in MAKER_RE.findall(name_zh) if CJK_RE.search(m)]
+    if not marks:
+        return ""
+    return normalize(_QUOTE_RE.sub("", name_zh), ocr=False).key
 
 
 def query_strengths(strengths: tuple[Strength, ...]) -> frozenset[float]:

@@ -34,10 +34,12 @@ STRENGTH_RE = re.compile(
 )
 _BARE_NUMBER_RE = re.compile(rf"(?<![A-Z\d.]){_NUM}(?![A-Z\d.])")
 
-# Maker marks in every quote style the licences use (〝強生〞, “應元”, "YSP"), and a Chinese
-# mark opening a name whose opening quote OCR lost (`生達”胃樂順膜衣錠`).
+# Maker marks in every quote style the licences use (〝強生〞, “應元”, "YSP", ”井田”, ''應元''),
+# quotes paired loosely because licences and labels pair them loosely; and a Chinese mark opening
+# a name whose opening quote OCR lost (`生達”胃樂順膜衣錠`).
+_QUOTES = '"“”〝〞〟「」『』'
 MAKER_RE = re.compile(
-    r'"[^"]{1,16}"|「[^」]{1,16}」|“[^”]{1,16}”|〝[^〞〟]{1,16}[〞〟]|『[^』]{1,16}』'
+    rf"''[^']{{1,16}}''|[\"“”〝「『][^{_QUOTES}]{{1,16}}[\"“”〞〟」』]"
     r'|^\s*[\u3400-\u9fff]{2,4}[”」〞〟"](?=[\u3400-\u9fff])'
 )
 _BRACKET_RE = re.compile(r"\([^()]*\)|\[[^\]]*\]")
@@ -96,7 +98,10 @@ _ZH_FORMS = sorted(
 _EN_FORMS = r"""FILM[-\s]?COATED|SUGAR[-\s]?COATED|ENTERIC[-\s]?COATED|F\.?C\.?T\.?|F\.C\.?|S\.C\.?|
     E\.C\.?|ML|TABLETS?|TABS?|CAPLETS?|CAPSULES?|CAPS?|SCORED|GRANULES?|SYRUP|INJECTION|SOLUTION|
     ORAL|SUSPENSION|CREAM|OINTMENT|OINT|DROPS|POWDER|TROCHES?|LOZENGES?|LOTIONS?|EYE|OPHTHALMIC|
-    SPRAY|SUPPOSITOR(?:Y|IES)|SOFT|HARD|COATED|FOR|FC|PTP"""
+    SPRAY|SUPPOSITOR(?:Y|IES)|SOFT|HARD|COATED|FOR|FC|PTP|
+    [SECMX]\.?R\.?|X\.?L\.?|(?:SUSTAINED|EXTENDED|PROLONGED|CONTROLLED|MODIFIED|DELAYED)[-\s]?RELEASE|RETARD"""
+# Release words (S.R., MR, XL, SUSTAINED-RELEASE) are forms too: a label prints `Dicron 30mg` for
+# the licence `Dicron MR Tablets 30mg`; the strength, not the key, tells an XR from its tablet.
 # The same words glued to a name when OCR loses the space ("SENNAPURTABLETS", "DESCOVYFILM").
 _EN_FORM_SUFFIX_RE = re.compile(
     r"(?<=[A-Z]{3})(?:FILMCOATED|FILM|TABLETS?|TABS?|CAPSULES?|CAPLETS?|CAPS?|GRANULES?|SYRUP|"

@@ -122,8 +122,11 @@ class VariantMaker:
             return None
         ing = product.ingredients[0]
         text = f"{ing.name.title()} {ing.strength:g}mg"
+        # A licence named after its generic (`MEFENAMIC ACID CAPSULE 250MG`) is as right an answer
+        # as one that lists it, whatever its ingredient list spells.
+        holders = self._by_generic[(ing.name, round(ing.strength or 0, 4))]
         return Variant(
-            text, "generic", ing.name, frozenset(self._by_generic[(ing.name, round(ing.strength or 0, 4))])
+            text, "generic", ing.name, frozenset(holders | self._same_name(text, keep_strength=True))
         )
 
     def make(
