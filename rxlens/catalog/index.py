@@ -36,6 +36,7 @@ _KIND_RANK = {"name_zh": 3, "name_en": 3, "ingredient": 2, "synonym": 1}
 # Chinese characters and digits, for comparing whole printed Chinese names.
 _NOT_ZH_RE = re.compile(r"[^0-9\u3400-\u9fff]+")
 _NOT_LATIN_RE = re.compile(r"[^0-9A-Z]+")
+_BRACKETS_RE = re.compile(r"\([^()]*\)")
 _PER_VOLUME_RE = re.compile(r"\s*/\s*(?:毫升|公撮|ML)")
 _SEGMENT_RE = re.compile(r"[\u3400-\u9fff][\u3400-\u9fff\d.\s/()（）]*|[^\u3400-\u9fff]+")
 
@@ -124,7 +125,10 @@ def _closeness(text: str, product: Product) -> float:
         scores += [Levenshtein.normalized_similarity(printed, n) for n in named]
     latin = _NOT_LATIN_RE.sub("", CJK_RE.sub("", folded))
     if product.name_en and len(latin) >= 3:
-        scores.append(Levenshtein.normalized_similarity(latin, _NOT_LATIN_RE.sub("", fold(product.name_en))))
+        # With and without its maker mark and bracketed generic, which labels leave out.
+        name = fold(product.name_en)
+        bare = _BRACKETS_RE.sub("", MAKER_RE.sub("", name))
+        scores += [Levenshtein.normalized_similarity(latin, _NOT_LATIN_RE.sub("", n)) for n in (name, bare)]
     return round(max(scores), 1)
 
 
