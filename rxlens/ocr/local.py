@@ -86,6 +86,8 @@ class LocalOcr:
 
     def read(self, photo: Photo) -> list[TextLine]:
         rgb = np.asarray(photo.image)
+        if self.settings.ink == "lightest":
+            rgb = np.repeat(rgb.max(axis=2, keepdims=True), 3, axis=2)
         lines = self._run(rgb, photo.index)
         if _quality(lines) >= self.settings.flip_below_confidence:
             return lines
