@@ -18,6 +18,7 @@ LAYOUTS = [
     "rows_zh_en_grid",
     "rows_bag_wording",
     "rows_not_in_catalog",
+    "rows_hidden_headers",
 ]
 
 

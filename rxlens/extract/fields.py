@@ -67,7 +67,13 @@ def _free_roles(token: Token, columns: Columns | None) -> set[str]:
 def _number_role(token: Token, after_frequency: bool, usage: Usage, columns: Columns | None) -> str | None:
     if token.text.startswith("00") and len(token.text) >= 3:
         return "total"  # zero-padded counts (000056) are dispensed totals
-    if role := _role_by_column(token, columns):
+    role = _role_by_column(token, columns)
+    # The last named column reaches to the next one: where a stamp hid the headers of the columns
+    # right of 單位, a second number there is in one of them, not a second dose.
+    beyond_unit = (
+        role == "dose" and usage.dose is not None and columns and columns.column_at(token.centre) == "unit"
+    )
+    if role and not beyond_unit:
         return role
     free = _free_roles(token, columns)
     if not after_frequency:
