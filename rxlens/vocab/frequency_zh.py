@@ -22,6 +22,9 @@ _SYMPTOM = (
     r"(?:焦慮|不適|不舒服|疼痛|頭痛|牙痛|胸痛|胸悶|發燒|發熱|失眠|睡不著|氣喘|喘|咳嗽"
     r"|噁心|嘔吐|便秘|腹瀉|過敏|搔癢|癢|痛)"
 )
+# 服用/使用 after a wording belongs to it, unless an amount follows: in `焦慮不適時服用1粒` the
+# verb labels the dose (`服用1粒`), which the caller reads as one.
+_VERB = r"(?:(?:服用|使用)(?!\s*[\d０-９一二兩三四半]))?"
 _MINUTES = r"(?:\s*(\d{1,3}|[一二兩三四五六七八九十]{1,3}|半)\s*(分鐘|分|個?小時))?"
 
 
@@ -156,21 +159,21 @@ _RULES: list[tuple[str, re.Pattern[str], Callable[[re.Match[str]], Piece | None]
         "餐",
         re.compile(
             rf"(?:每[日天]\s*)?(三餐|早午晚餐?|早晚餐?|早餐|午餐|晚餐)\s*飯?\s*(前|後)?{_MINUTES}"
-            r"\s*(空腹)?(\s*(?:及|和|與|、|,)?\s*睡前(?:服用|使用)?)?"
+            rf"\s*(空腹)?(\s*(?:及|和|與|、|,)?\s*睡前{_VERB})?"
         ),
         _meal,
     ),
-    ("晚", re.compile(r"每晚\s*睡前(?:服用|使用)?"), lambda m: _coded("HS", m, "HS")),
+    ("晚", re.compile(rf"每晚\s*睡前{_VERB}"), lambda m: _coded("HS", m, "HS")),
     ("晚", re.compile(rf"(?:每晚|每[日天]\s*晚上){_ONE}"), _fixed("QN")),
     ("早", re.compile(r"每[日天]\s*(?:早上|早晨)(?:\s*[一1]\s*次)?|每早"), _fixed("QDAM")),
     ("醫", re.compile(r"(?:依|遵|按)照?\s*醫(?:師|生)?\s*(?:指示|囑咐|囑)(?:使用|服用)?"), _fixed("ASORDER")),
     ("立刻馬", re.compile(r"(?:立即|立刻|馬上)(?:服用|使用)"), _fixed("STAT")),
     ("單", re.compile(r"單次(?:服用|使用|給藥)"), _fixed("ONCE")),
-    ("飯餐", re.compile(rf"(?:飯|餐)\s*(前|後){_MINUTES}(?:服用|使用)?"), _timing("MEAL")),
+    ("飯餐", re.compile(rf"(?:飯|餐)\s*(前|後){_MINUTES}{_VERB}"), _timing("MEAL")),
     ("空", re.compile(r"空腹(?:時)?"), _timing("AC")),
     ("隨餐食", re.compile(r"隨餐|餐中|與餐同服|與食物同服|用餐時|進食時"), _timing("CC")),
-    ("睡", re.compile(rf"睡前{_MINUTES}(?:服用|使用)?"), _timing("HS", alone="HS")),
-    ("時", re.compile(rf"(?:有)?(?:需要|必要|{_SYMPTOM}{{1,3}})時(?:使用|服用)?"), _prn),
+    ("睡", re.compile(rf"睡前{_MINUTES}{_VERB}"), _timing("HS", alone="HS")),
+    ("時", re.compile(rf"(?:有)?(?:需要|必要|{_SYMPTOM}{{1,3}})時{_VERB}"), _prn),
     (
         "超",
         re.compile(rf"{_DAY}\s*(?:最多|至多)?\s*(?:不可|不能|不得|不要|不宜|勿|不)?\s*超過\s*{_N}\s*次"),
