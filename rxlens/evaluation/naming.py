@@ -59,6 +59,11 @@ def _title(word: str) -> str:
     return word
 
 
+def _film_coated(p: Product) -> bool:
+    """Only a film-coated tablet is printed F.C. (not every name with an F in it: REFEXIN CAPSULE)."""
+    return bool(re.search(r"\bF\.?\s?C\b|FILM|膜衣", p.name_en.upper() + p.name_zh))
+
+
 def english(p: Product, style: str, rng: random.Random) -> str:
     """style: catalog | title | formulary | short."""
     mg, form = _strength(p), "CAP" if "CAP" in p.name_en.upper() or "膠囊" in p.name_zh else "TAB"
@@ -68,7 +73,7 @@ def english(p: Product, style: str, rng: random.Random) -> str:
         return " ".join(_title(w) for w in p.name_en.split())
     name = brand(p.name_en)
     if style == "formulary":
-        coat = rng.choice(["FC ", "FC * ", "", "* "]) if "F" in p.name_en.upper() else rng.choice(["", "* "])
+        coat = rng.choice(["FC ", "FC * ", "", "* "]) if _film_coated(p) else rng.choice(["", "* "])
         generic = _generic(p)
         tail = f" ({generic})" if generic else ""
         return f"{name} {coat}{rng.choice(_FORM_SHORT[form])} {mg} mg{tail}"
@@ -76,7 +81,7 @@ def english(p: Product, style: str, rng: random.Random) -> str:
         [
             f"{name} {mg}mg",
             f"{name} {mg} mg",
-            f"{name} F.C. {mg}mg" if "F" in p.name_en.upper() else f"{name} {mg}mg",
+            f"{name} F.C. {mg}mg" if _film_coated(p) else f"{name} {mg}mg",
         ]
     )
 
