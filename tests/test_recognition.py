@@ -7,14 +7,15 @@ import io
 import random
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageChops, ImageDraw
 
 from rxlens.catalog.bundled import Bundle
 from rxlens.config import Settings
+from rxlens.evaluation.layouts.base import BOLD, SANS, font
 from rxlens.evaluation.render import render_bag
 from rxlens.evaluation.scenario import ScenarioMaker
 from rxlens.evaluation.truth import Truth
-from rxlens.images.intake import Upload
+from rxlens.images.intake import Upload, load_photos
 from rxlens.ocr.local import LocalOcr
 from rxlens.pipeline import analyze
 from rxlens.result import AnalysisResult
@@ -123,3 +124,22 @@ def test_arithmetic_mismatch_is_flagged_not_corrected(reader: Services, bundle: 
     assert check.status == "mismatch" and check.per_day_read == 3 and check.per_day_computed == 6
     assert record.medications[0].frequency_count_code == "TID"  # what was printed stays
     assert record.frequency_stats.mismatch == 1 and "不符" in record.user_message
+
+
+def _stamped_line(ink: tuple[int, int, int]) -> bytes:
+    """A printed drug line with a solid stamp of `ink` multiplied over it, as stamp ink lies on paper."""
+    page = Image.new("RGB", (900, 160), "white")
+    ImageDraw.Draw(page).text((40, 50), "舒痛定膜衣錠 20毫克", fill="black", font=font(SANS, 48))
+    stamp = Image.new("RGB", page.size, "white")
+    draw = ImageDraw.Draw(stamp)
+    draw.ellipse((120, 10, 560, 155), outline=ink, width=7)
+    draw.text((150, 60), "藥局調劑章", fill=ink, font=font(BOLD, 64))
+    return jpeg(ImageChops.multiply(page, stamp))
+
+
+@pytest.mark.parametrize("ink", [(214, 52, 52), (48, 72, 196)], ids=["red", "blue"])
+def test_print_under_a_stamp_is_read(ink: tuple[int, int, int]) -> None:
+    """The model sees each pixel's lightest channel: coloured ink fades, black print stays."""
+    engine = LocalOcr(Settings().ocr)
+    photo = load_photos([Upload("stamped.jpg", _stamped_line(ink))], Settings().intake)[0]
+    assert "舒痛定膜衣錠" in "".join(line.text for line in engine.read(photo))
