@@ -19,6 +19,7 @@ LAYOUTS = [
     "rows_bag_wording",
     "rows_not_in_catalog",
     "rows_hidden_headers",
+    "rows_misread_strength",
 ]
 
 

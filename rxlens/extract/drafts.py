@@ -92,7 +92,20 @@ class _Line:
     def usage(self) -> list[Token]:
         """The tokens after the name (numbers before it number the row, they are no dose)."""
         start = next((i for i, t in enumerate(self.tokens) if t.kind in ("text", "strength")), 0)
-        return [t for t in self.tokens[start:] if t.kind not in ("text", "strength")]
+        return [
+            t
+            for i, t in enumerate(self.tokens)
+            if i >= start and t.kind not in ("text", "strength") and not _inside_words(self.tokens, i)
+        ]
+
+
+def _inside_words(tokens: list[Token], i: int) -> bool:
+    """A bare number between words of one OCR line is part of the name (`FUNASIN CAPSt 11SN|0`
+    is a misread `5MG`), not a dose."""
+    if tokens[i].kind != "number" or not 0 < i < len(tokens) - 1:
+        return False
+    before, after = tokens[i - 1], tokens[i + 1]
+    return before.kind == after.kind == "text" and before.cell is tokens[i].cell is after.cell
 
 
 class _Drafter:
