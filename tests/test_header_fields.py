@@ -107,6 +107,12 @@ def test_fixture_refill(name: str) -> None:
             id="misread-prescriber-label-still-names-the-issuer",
         ),
         pytest.param(
+            ["惠安藥局", "調劑明細暨收據", "處方醫院：花蓮澄心小兒科診所 處方醫師：周宏廷"],
+            "花蓮澄心小兒科診所",
+            id="labelled-prescriber-beats-a-registered-pharmacy-on-top",
+        ),
+        pytest.param(["醫療財圍法人晴川醫院"], "醫療財團法人晴川醫院", id="misread-團-of-the-legal-form"),
+        pytest.param(
             ["Rx.青松綜合醫院", ["松綜合醫院", "3599990017"], "姓名：王小明", "就醫日期：114/03/07", "藥品"],
             "青松綜合醫院",
             id="rx-mark-before-the-name",

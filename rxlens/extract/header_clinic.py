@@ -23,6 +23,8 @@ _NOT_A_NAME = re.compile(
 )
 # OCR often misreads the dense 處 (虛方醫院); 方醫院 and its kin still say what follows.
 _ISSUER_LABEL = re.compile(r"方(?:醫院|院所|機構|來源)|開立(?:醫院|院所)|服務機構|醫事機構名稱|院所名稱")
+# 團 of 財團法人/社團法人 (a hospital's legal form) misread as a look-alike: no name holds these.
+_ENTITY_MISREAD = re.compile(r"(財|社)[圍圈園國]法人")
 _DECORATION = re.compile(rf"^[^{CJK}]+|[^{CJK}]+$")
 _FOOTER = re.compile(r"地址|電話|網址|傳真|TEL", re.IGNORECASE)
 _CODE_LABEL = re.compile(
@@ -46,7 +48,7 @@ class _Candidate:
 def _names_in(text: str) -> list[str]:
     """Institution-shaped names in one cell's text, labels in front taken off."""
     names = []
-    for run in re.findall(rf"[{CJK}]+", squeeze(fold(text))):
+    for run in re.findall(rf"[{CJK}]+", _ENTITY_MISREAD.sub(r"\1團法人", squeeze(fold(text)))):
         for m in _SUFFIX.finditer(run):
             name = _LEADING_LABEL.sub("", run[: m.end()])
             if len(name) - len(m.group(0)) >= 2 and not _NOT_A_NAME.search(name):
@@ -82,7 +84,9 @@ def _score(name: str, row: Row, cell: TextLine, place: float, code_name: str | N
     name, backing = _registered(name, code_name)
     score = 1.0 + place + backing  # the header sits at the top; the same name in a footer scores less
     if _ISSUER_LABEL.search(_printed_before(row, cell, name)):
-        score += 1.5  # 處方醫院：… on a pharmacy's receipt names the prescriber, the visit's clinic
+        # 處方醫院：… on a pharmacy's receipt names the prescriber, the visit's clinic: the label
+        # outweighs the register backing the pharmacy printed on top (clinics open every year).
+        score += 3.0
     if _DECORATION.sub("", squeeze(fold(cell.text))) == name:
         score += 0.5  # the cell prints only the name (Rx. or a mark aside), as headers do
     if _FOOTER.search(row.text):
