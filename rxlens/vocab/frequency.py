@@ -67,14 +67,16 @@ _DAYS_PER = {"D": 1, "W": 7, "M": 30}
 _HS_CODES = {"HS", "QDHS"}
 
 _EVERY = re.compile(r"Q(\d{1,3})(MN|H|D|W|M)")
-_WEEKDAYS = re.compile(r"QW\(([1-7](?:,[1-7])*)\)|QW([1-7]{1,7})")
+# OCR reads QW(1,3,5) as QW(1.3,5), QW(13,5 or QW(1,35): each day is one digit, so the
+# separators and the closing bracket may go missing without changing what it says.
+_WEEKDAYS = re.compile(r"QW\(([1-7](?:[,.]?[1-7])*)\)?|QW([1-7]{1,7})")
 _RANGE = re.compile(r"Q(\d{1,2})-(\d{1,2})H")
 _CYCLE = re.compile(r"([1-9])W([1-7])D")
 _MENSES = re.compile(r"MCD(\d{1,2})D(\d{1,2})")
 
 _S = r"[ \t]?"  # printed codes are sometimes spaced (TID PC, Q 8 H), never across lines
 _F = (
-    rf"QW{_S}\({_S}[1-7](?:{_S}[,、]{_S}[1-7])*{_S}\)|QW[1-7]{{1,7}}"
+    rf"QW{_S}\({_S}[1-7](?:{_S}[,、.]?{_S}[1-7])*(?:{_S}\))?|QW[1-7]{{1,7}}"
     rf"|(?:QAM|QPM|BID|TID|QD){_S}&{_S}HS|QAM{_S}&{_S}PM"
     rf"|Q{_S}\d{{1,2}}{_S}-{_S}\d{{1,2}}{_S}H|Q{_S}\d{{1,3}}{_S}(?:MN|H|D|W|M)"
     r"|(?<!\d)[1-9]W[1-7]D|MCD\d{1,2}D\d{1,2}"
@@ -101,7 +103,7 @@ def meaning(count: str) -> Meaning:
     if count in _FIXED:
         return Meaning(count, _FIXED[count], period=_PERIOD.get(count))
     if m := _WEEKDAYS.fullmatch(count):
-        days = tuple(sorted({int(d) for d in (m[1] or m[2]).replace(",", "")}))
+        days = tuple(sorted({int(d) for d in re.sub(r"\D", "", m[1] or m[2])}))
         code = "QW(" + ",".join(map(str, days)) + ")"
         return Meaning(code, len(days) / 7, days, period=(len(days), 7.0))
     if m := _EVERY.fullmatch(count):
@@ -149,6 +151,7 @@ def _latin(folded: str) -> list[Piece]:
     for m in _LATIN.finditer(folded):
         count = re.sub(r"[ \t]", "", m["f"]).replace("、", ",")
         said = meaning(count)
+        count = said.code if count.startswith("QW(") else count  # QW(2.4,6 as read is QW(2,4,6)
         timing = minutes = None
         if m["t"]:
             t = re.sub(r"[ \t]", "", m["t"])
