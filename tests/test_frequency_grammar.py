@@ -288,6 +288,8 @@ def test_find_in_a_line(line: str, printed: str, code: str, timing: str | None) 
         "請放置於兒童拿不到的地方",
         "飯後 每次1錠",
         "QUINAPRIL 20MG",
+        "注意：請遵照醫師指示服用，勿自行增減劑量。",
+        "請依醫師指示按時服藥，不可自行停藥",
     ],
 )
 def test_find_ignores_words_and_names(line: str) -> None:
