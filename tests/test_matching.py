@@ -91,6 +91,8 @@ def test_candidates_carry_score_and_evidence(bundled_index: MatchIndex) -> None:
         pytest.param("Crestor FC * tab 10 mg (Rosuvastatin)", "冠脂妥", id="brand-with-agreeing-generic"),
         pytest.param("Famo FC * tab 20 mg/PTP (Famotidine)", "發馬", id="pack-and-form-abbreviations"),
         pytest.param("Famotidine 20mg", None, id="generic-only-line"),
+        pytest.param("瑞士”紅微素膠囊 250毫克", "紅黴素", id="misread-character-with-maker-glued-on"),
+        pytest.param("瑞安袪喘膠囊 1毫克", "喘膠囊", id="variant-character"),
     ],
 )
 def test_still_accepted(bundled_index: MatchIndex, text: str, expect_zh: str | None) -> None:

@@ -28,6 +28,7 @@ from rxlens.catalog.normalize import Strength, normalize
         pytest.param("Dicron MR Tablets 30mg", "DICRON", [Strength(30, "MG")], id="release-word-MR"),
         pytest.param("Valosine S.R. capsules 75mg", "VALOSINE", [Strength(75, "MG")], id="release-word-S.R."),
         pytest.param("SERC 8MG", "SERC", [Strength(8, "MG")], id="release-letters-inside-a-name-stay"),
+        pytest.param("瑞安袪喘膠囊", "瑞安祛喘", [], id="variant-character-folded"),
         pytest.param("KINTHREE FILM TABLETS 9.6MG", "KINTHREE", [Strength(9.6, "MG")], id="film-alone"),
         pytest.param(
             "CEMINE EC. TABLETS 10MG", "CEMINE", [Strength(10, "MG")], id="ec-without-its-inner-dot"

@@ -36,6 +36,7 @@ _KIND_RANK = {"name_zh": 3, "name_en": 3, "ingredient": 2, "synonym": 1}
 # Chinese characters and digits, for comparing whole printed Chinese names.
 _NOT_ZH_RE = re.compile(r"[^0-9\u3400-\u9fff]+")
 _NOT_LATIN_RE = re.compile(r"[^0-9A-Z]+")
+_QUOTE_RE = re.compile("[\"'“”〝〞〟「」『』]")
 _BRACKETS_RE = re.compile(r"\([^()]*\)")
 _PER_VOLUME_RE = re.compile(r"\s*/\s*(?:毫升|公撮|ML)")
 _SEGMENT_RE = re.compile(r"[\u3400-\u9fff][\u3400-\u9fff\d.\s/()（）]*|[^\u3400-\u9fff]+")
@@ -288,7 +289,10 @@ class MatchIndex:
     def _segments(self, text: str) -> list[str]:
         parts = [m.group(0).strip() for m in _SEGMENT_RE.finditer(text)]
         whole = [text] if len(parts) > 1 else []
-        return [p for p in parts if p] + _heads(parts) + whole
+        # With its quote marks gone, a Chinese maker glued to the name meets the glued key too
+        # (`瑞士”紅微素膠囊`: one misread character is within reach of 瑞士紅黴素, not of 紅黴素).
+        unquoted = [bare] if (bare := _QUOTE_RE.sub("", text)) != text and CJK_RE.search(text) else []
+        return [p for p in parts if p] + _heads(parts) + whole + unquoted
 
     def match(self, text: str, limit: int = 5, exclude: Collection[str] = frozenset()) -> list[Candidate]:
         """Ranked candidates for one printed name (Chinese, English, or both on one line).

@@ -134,10 +134,14 @@ class Normalized:
     glued: str = ""  # the key of the text with every space removed first (`Dofen Cap sules`)
 
 
+# Variant forms (異體字) licences and labels use for one character: 袪喘 and 祛喘 are one name.
+_VARIANTS = str.maketrans("袪衞爲峯綫麪敍滙粧", "祛衛為峰線麵敘匯妝")
+
+
 def fold(text: str) -> str:
     """Width, case, HTML entities and simplified/variant characters folded to one form."""
     text = unicodedata.normalize("NFKC", html.unescape(text))
-    return to_traditional(text).upper()
+    return to_traditional(text).upper().translate(_VARIANTS)
 
 
 # OCR reads the form character 錠 as 綻, which no licensed drug name holds.
