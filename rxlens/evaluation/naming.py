@@ -15,6 +15,7 @@ _FORM = re.compile(
     r"PROLONGED|MODIFIED|CONTROLLED|DELAYED|RELEASE|ORAL|SOLUTION|SUSPENSION|OPHTHALMIC|EYE|OINTMENT|"
     r"CREAM|GEL|DROPS?|INJECTION|SOFT|HARD|CHEWABLE|S\.?R\.?|E\.?C\.?|XR|XL|ER|CR|MR)$"
 )
+_NAME_MG = re.compile(r"(\d+(?:\.\d+)?)\s*MG\b")
 _FORM_SHORT = {"TAB": ["tab", "Tab", "TAB"], "CAP": ["cap", "Cap", "CAP"]}
 
 
@@ -111,7 +112,10 @@ class NameIndex:
 
     @staticmethod
     def _key(p: Product) -> tuple[str, tuple[float, ...]]:
-        return brand(p.name_en).upper(), tuple(sorted(mg_strengths(p)))
+        # A licence whose ingredient list gives no strength still prints one in its name
+        # (`Ibuprofen 400mg F.C. Tablets`): a reader sees the same brand and strength.
+        strengths = mg_strengths(p) or [float(n) for n in _NAME_MG.findall(p.name_en.upper())]
+        return brand(p.name_en).upper(), tuple(sorted(strengths))
 
     def acceptable(self, p: Product, en: str, zh: str) -> list[str]:
         same = set(self.by_brand.get(self._key(p), set())) if en else set()
