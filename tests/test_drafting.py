@@ -128,6 +128,9 @@ def test_columns_from_header_words(cells: list[str], columns: set[str] | None) -
         pytest.param(
             "一日二次，每次2錠，餐前服用", ["frequency", "amount"], "", id="dose-inside-a-zh-frequency"
         ),
+        pytest.param(
+            "TAB QD&HS PO 56.days", ["unit", "frequency", "route", "days"], "", id="days-after-a-speck"
+        ),
         pytest.param("焦慮不適時服用1粒", ["frequency", "amount"], "", id="prn-wording-then-its-dose"),
         pytest.param("睡前服用 2 顆", ["frequency", "amount"], "", id="bedtime-then-its-dose"),
         pytest.param(
