@@ -29,6 +29,20 @@ from rxlens.catalog.normalize import Strength, normalize
         pytest.param("Valosine S.R. capsules 75mg", "VALOSINE", [Strength(75, "MG")], id="release-word-S.R."),
         pytest.param("SERC 8MG", "SERC", [Strength(8, "MG")], id="release-letters-inside-a-name-stay"),
         pytest.param("瑞安袪喘膠囊", "瑞安祛喘", [], id="variant-character-folded"),
+        pytest.param('SUFUCON CAPSULES "C.A', "SUFUCON", [], id="latin-maker-quote-never-closed"),
+        pytest.param("D.M.P. TABLETS (DOMPERIDOE章", "DMP", [], id="bracket-never-closed"),
+        pytest.param(
+            "DUOCIDE 400/80MG 115.6.23",
+            "DUOCIDE",
+            [Strength(400, "MG"), Strength(80, "MG")],
+            id="stamp-date-read-into-the-line",
+        ),
+        pytest.param(
+            "力脈樂5/160/12.5毫克膜衣錠",
+            "力脈樂",
+            [Strength(5, "MG"), Strength(160, "MG"), Strength(12.5, "MG")],
+            id="slashed-strengths-are-no-date",
+        ),
         pytest.param("KINTHREE FILM TABLETS 9.6MG", "KINTHREE", [Strength(9.6, "MG")], id="film-alone"),
         pytest.param(
             "CEMINE EC. TABLETS 10MG", "CEMINE", [Strength(10, "MG")], id="ec-without-its-inner-dot"

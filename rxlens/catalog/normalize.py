@@ -41,8 +41,14 @@ _QUOTES = '"“”〝〞〟「」『』'
 MAKER_RE = re.compile(
     rf"''[^']{{1,16}}''|[\"“”〝「『][^{_QUOTES}]{{1,16}}[\"“”〞〟」』]"
     r'|^\s*[\u3400-\u9fff]{2,4}[”」〞〟"](?=[\u3400-\u9fff])'
+    # A Latin mark whose closing quote the edge of the cell or OCR lost (`SUFUCON CAPSULES "C.A`).
+    r"|[\"“〝「『][A-Z][A-Z. ]{0,15}$"
 )
-_BRACKET_RE = re.compile(r"\([^()]*\)|\[[^\]]*\]")
+# A bracket the line ends in before it closes (`(DOMPERIDOE章`) is a note all the same.
+_BRACKET_RE = re.compile(r"\([^()]*\)|\[[^\]]*\]|\([^()]*$")
+# A stamp's date read into the line (`DUOCIDE 400/80MG 115.6.23`): no name holds a date.
+# Dotted or dashed ROC dates only: slashes join strengths (5/160/12.5, 50/12.5).
+_DATE_RE = re.compile(r"(?<![\d./])\d{2,3}([.-])\d{1,2}\1\d{1,2}(?![\d./])")
 
 _ZH_FORMS = sorted(
     [
@@ -198,7 +204,7 @@ def normalize(text: str, ocr: bool = True) -> Normalized:
     """`ocr=False` for clean catalog text: skips the OCR digit repairs."""
     folded = fold(text)
     if ocr:
-        folded = repair_ocr_digits(folded)
+        folded = _DATE_RE.sub(" ", repair_ocr_digits(folded))
     rest, strengths = extract_strengths(folded.replace("（", "(").replace("）", ")"))
     notes = tuple(m.group(0)[1:-1] for m in _BRACKET_RE.finditer(MAKER_RE.sub(" ", rest)))
     key = compact(strip_decorations(rest))
