@@ -38,6 +38,7 @@ _NOT_ZH_RE = re.compile(r"[^0-9\u3400-\u9fff]+")
 _NOT_LATIN_RE = re.compile(r"[^0-9A-Z]+")
 _QUOTE_RE = re.compile("[\"'“”〝〞〟「」『』]")
 _BRACKETS_RE = re.compile(r"\([^()]*\)")
+_CLOSING_RE = re.compile(r"[)\"”〞]")
 _PER_VOLUME_RE = re.compile(r"\s*/\s*(?:毫升|公撮|ML)")
 _SEGMENT_RE = re.compile(r"[\u3400-\u9fff][\u3400-\u9fff\d.\s/()（）]*|[^\u3400-\u9fff]+")
 
@@ -134,18 +135,29 @@ def _closeness(text: str, product: Product) -> float:
 
 
 def _heads(parts: list[str]) -> list[str]:
-    """A Chinese name ends at its strength (`勝維他糖衣錠１００毫克`); what a row prints after it
-    (a maker, a stamp's name over the row) is read as a name of its own too, so the head alone
-    can still meet the catalog name exactly."""
+    """A Chinese name ends at its strength (`勝維他糖衣錠１００毫克`), a Latin one at its closing
+    maker mark or generic (`WEIMOK … "WEIDAR" (FAMOTIDINE)`); what a row prints after that (the
+    next cell's `1 TAB` glued on by OCR, a stamp's name) is read as a name of its own too, so the
+    head alone can still meet the catalog name exactly."""
     heads = []
     for part in parts:
-        found = STRENGTH_RE.search(fold(part)) if CJK_RE.match(part) else None
-        end = found.end() if found else 0
-        per = _PER_VOLUME_RE.match(fold(part), end)  # 20毫克/毫升: the strength goes on
-        end = per.end() if per else end
-        if found and end < len(part.rstrip()):
+        end = _chinese_head(part) if CJK_RE.match(part) else _latin_head(part)
+        if 0 < end < len(part.rstrip()):
             heads.append(part[:end].strip())
     return heads
+
+
+def _chinese_head(part: str) -> int:
+    found = STRENGTH_RE.search(fold(part))
+    if not found:
+        return 0
+    per = _PER_VOLUME_RE.match(fold(part), found.end())  # 20毫克/毫升: the strength goes on
+    return per.end() if per else found.end()
+
+
+def _latin_head(part: str) -> int:
+    closing = [m.end() for m in _CLOSING_RE.finditer(part)]
+    return closing[-1] if closing else 0
 
 
 @dataclass(frozen=True, slots=True)
