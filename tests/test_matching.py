@@ -93,6 +93,11 @@ def test_candidates_carry_score_and_evidence(bundled_index: MatchIndex) -> None:
         pytest.param("Famotidine 20mg", None, id="generic-only-line"),
         pytest.param("瑞士”紅微素膠囊 250毫克", "紅黴素", id="misread-character-with-maker-glued-on"),
         pytest.param("瑞安袪喘膠囊 1毫克", "喘膠囊", id="variant-character"),
+        pytest.param(
+            'WEIMOK F.C. TABLETS 20MG "WEIDAR" (FAMOTIDINE) ITAB',
+            "胃莫潰",
+            id="next-cell-glued-after-generic",
+        ),
     ],
 )
 def test_still_accepted(bundled_index: MatchIndex, text: str, expect_zh: str | None) -> None:
