@@ -20,6 +20,7 @@ LAYOUTS = [
     "rows_not_in_catalog",
     "rows_hidden_headers",
     "rows_misread_strength",
+    "rows_misread_header",
 ]
 
 

@@ -68,12 +68,9 @@ def _number_role(token: Token, after_frequency: bool, usage: Usage, columns: Col
     if token.text.startswith("00") and len(token.text) >= 3:
         return "total"  # zero-padded counts (000056) are dispensed totals
     role = _role_by_column(token, columns)
-    # The last named column reaches to the next one: where a stamp hid the headers of the columns
-    # right of 單位, a second number there is in one of them, not a second dose.
-    beyond_unit = (
-        role == "dose" and usage.dose is not None and columns and columns.column_at(token.centre) == "unit"
-    )
-    if role and not beyond_unit:
+    # A named column reaches to the next named one: where a stamp or a misread hid a header
+    # (天數 read 未數), a second number in the same row of a filled column is in the hidden one.
+    if role and not (role in ("dose", "days", "total") and _filled_on_row(usage, role, token)):
         return role
     free = _free_roles(token, columns)
     if not after_frequency:
@@ -84,6 +81,11 @@ def _number_role(token: Token, after_frequency: bool, usage: Usage, columns: Col
     if "total" in free:
         return "total"
     return "dose" if "dose" in free and usage.dose is None else None
+
+
+def _filled_on_row(usage: Usage, role: str, token: Token) -> bool:
+    value: Value | None = getattr(usage, role)
+    return value is not None and any(abs(ln.centre - token.cell.centre) < ln.height / 2 for ln in value.lines)
 
 
 def _set(usage: Usage, role: str | None, token: Token, unit: str | None = None) -> None:
