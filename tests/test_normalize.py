@@ -29,6 +29,11 @@ from rxlens.catalog.normalize import Strength, normalize
         pytest.param("Valosine S.R. capsules 75mg", "VALOSINE", [Strength(75, "MG")], id="release-word-S.R."),
         pytest.param("SERC 8MG", "SERC", [Strength(8, "MG")], id="release-letters-inside-a-name-stay"),
         pytest.param("瑞安袪喘膠囊", "瑞安祛喘", [], id="variant-character-folded"),
+        pytest.param(
+            "ERISPAN-STABLETS 0.25MG", "ERISPANS", [Strength(0.25, "MG")], id="form-glued-after-a-hyphen"
+        ),
+        pytest.param("SENIN F.C.TABTET 9.6MG", "SENIN", [Strength(9.6, "MG")], id="misread-TABLET"),
+        pytest.param("Anxokast Chewable Tablets 5mg", "ANXOKAST", [Strength(5, "MG")], id="chewable"),
         pytest.param('SUFUCON CAPSULES "C.A', "SUFUCON", [], id="latin-maker-quote-never-closed"),
         pytest.param("D.M.P. TABLETS (DOMPERIDOE章", "DMP", [], id="bracket-never-closed"),
         pytest.param(
