@@ -10,7 +10,7 @@ from rxlens.extract.record import build_record
 from rxlens.extract.tokens import name_text, tokenize
 from rxlens.layout.rows import find_columns, group_rows
 from rxlens.result import AnalysisResult, Medication
-from tests.linefixtures import lines_of, load, stacked
+from tests.linefixtures import lines_of, load, stacked, text_line
 
 LAYOUTS = [
     "rows_code_table",
@@ -146,3 +146,11 @@ def test_typed_tokens(text: str, kinds: list[str], name: str) -> None:
     tokens = tokenize(stacked([text])[0])
     assert [t.kind for t in tokens][: len(kinds)] == kinds
     assert name_text(tokens).startswith(name)
+
+
+@pytest.mark.parametrize("text", ["PANADOL 1# QD", "PANADOL 500MG 1 T QD"])
+def test_a_spaced_number_after_a_name_stays_a_dose(bundled_index: MatchIndex, text: str) -> None:
+    """Only a number glued to letters inside a name is part of it; `1#` or `1 T` (a unit misread)
+    is the dose."""
+    record = build_record({0: [text_line(text, [0, 0, 600, 30])]}, bundled_index, {0: (1200, 800)})
+    assert [m.dose_quantity for m in record.medications] == [1.0]

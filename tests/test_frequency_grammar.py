@@ -260,6 +260,9 @@ def test_parse_rejects_what_is_not_one_frequency(text: str) -> None:
         pytest.param("HSO (OU)", "HSO", "HSO", "HS", id="unknown-hso"),
         pytest.param("㎎ 每次1錠 ＴＩＤ", "ＴＩＤ", "TID", None, id="span-after-expanding-character"),
         pytest.param("1#BIDAC*14", "BIDAC", "BID", "AC", id="stars-and-hash"),
+        pytest.param("QW(1,3 2 TAB", "QW(1,3", "QW(1,3)", None, id="QW-bracket-lost-dose-kept"),
+        pytest.param("QW(7 14", "QW(7", "QW(7)", None, id="QW-bracket-lost-days-kept"),
+        pytest.param("用法：請依醫囑使用", "依醫囑使用", "ASORDER", None, id="cream-as-ordered"),
         pytest.param(
             "焦慮不適時服用 每日不超過3次", "焦慮不適時服用 每日不超過3次", "PRN", None, id="prn-with-max"
         ),

@@ -13,7 +13,7 @@ from rxlens.catalog import code_pattern
 from rxlens.catalog.bundled import Bundle
 from rxlens.catalog.index import MatchIndex
 from rxlens.catalog.keys import product_keys
-from rxlens.catalog.normalize import fold
+from rxlens.catalog.normalize import QUOTE_RE, fold
 from rxlens.catalog.records import Product
 from rxlens.evaluation.identity import person
 from rxlens.evaluation.variants import VariantMaker, junk_lines
@@ -112,6 +112,7 @@ def test_still_accepted(bundled_index: MatchIndex, text: str, expect_zh: str | N
         pytest.param("CRESTOR 10MG (FLUCONAZOLE)", id="printed-generic-contradicts-brand"),
         pytest.param("NEOTIGASN 10MG", id="short-name-one-letter-lost"),
         pytest.param("Gascon 40mg", id="brand-inside-a-longer-brand"),
+        pytest.param("GLUCOPHAGE XR 500MG", id="release-code-the-catalog-lacks"),
     ],
 )
 def test_contradicted_or_distant_names_are_not_accepted(bundled_index: MatchIndex, text: str) -> None:
@@ -158,14 +159,13 @@ def test_code_pattern_finds_codes_in_a_line() -> None:
     assert code_pattern.findall(line) == ["BC24131100", "AC05811IG0"]
 
 
-_QUOTES = re.compile("[\"'“”〝〞〟「」『』]")
 _CJK_MARK = re.compile(r"[\"“”〝『「']+[\u3400-\u9fff]{2,6}[\"“”〞〟』」']+")
 
 
 def _same_print(a: Product, b: Product) -> bool:
     """The same licence, or another that prints the same Chinese name (quotes aside)."""
-    return a.id == b.id or fold(_QUOTES.sub("", a.name_zh)).replace(" ", "") == fold(
-        _QUOTES.sub("", b.name_zh)
+    return a.id == b.id or fold(QUOTE_RE.sub("", a.name_zh)).replace(" ", "") == fold(
+        QUOTE_RE.sub("", b.name_zh)
     ).replace(" ", "")
 
 
@@ -181,7 +181,7 @@ def test_maker_mark_without_its_quotes_is_found(bundle: Bundle, bundled_index: M
     """OCR drops thin quote marks: `〝正和〞祛脂微粒膠囊` is read `正和祛脂微粒膠囊`."""
     pool = [p for p in bundle.products if not p.cancelled and _CJK_MARK.search(p.name_zh)]
     sample = random.Random(SEED).sample(pool, 150)
-    assert _top1_rate(bundled_index, sample, lambda p: _QUOTES.sub("", p.name_zh)) >= 0.95
+    assert _top1_rate(bundled_index, sample, lambda p: QUOTE_RE.sub("", p.name_zh)) >= 0.95
 
 
 def test_words_after_the_strength_do_not_hide_the_name(bundle: Bundle, bundled_index: MatchIndex) -> None:
@@ -203,3 +203,25 @@ def test_a_licence_name_with_its_generic_is_its_own_evidence(
         top = bundled_index.match(p.name_en, 1)
         right += bool(top and top[0].accepted and fold(top[0].product.name_en) == fold(p.name_en))
     assert right / 150 >= 0.97
+
+
+@pytest.mark.parametrize(
+    ("text", "release"),
+    [
+        pytest.param("SEROQUEL XR 200MG", True, id="XR-printed-is-the-XR-licence"),
+        pytest.param("XANAX XR 0.5MG", True, id="XR-printed-beside-the-plain-licence"),
+        pytest.param("XANAX 0.5MG", False, id="no-code-printed-is-the-plain-licence"),
+    ],
+)
+def test_a_release_code_is_evidence(bundled_index: MatchIndex, text: str, release: bool) -> None:
+    """An extended-release product and its tablet share brand and strength and differ in how
+    often they are taken: the printed code decides, and is never dropped from the match."""
+    top = bundled_index.match(text, 1)[0]
+    assert top.accepted and (" XR " in f" {top.product.name_en.upper()} ") == release
+
+
+def test_a_tail_that_holds_words_and_strengths_is_not_cut_off(bundled_index: MatchIndex) -> None:
+    """`(DIOVAN) HCT 80/12.5MG` is the combination: reading only up to the bracket would accept
+    valsartan alone."""
+    for top in bundled_index.match("VALSARTAN (DIOVAN) HCT 80/12.5MG", 3):
+        assert not top.accepted or len(top.product.ingredients) > 1, top.evidence

@@ -25,10 +25,18 @@ from rxlens.catalog.normalize import Strength, normalize
         pytest.param("善脂瑩膜衣綻 20 毫克", "善脂瑩", [Strength(20, "MG")], id="ocr-綻-for-錠"),
         pytest.param("”井田”去脂醇微粒化膠囊", "去脂醇微粒化", [], id="maker-in-two-closing-quotes"),
         pytest.param("''應元'' 補鐵咀嚼錠", "補鐵", [], id="maker-in-doubled-apostrophes"),
-        pytest.param("Dicron MR Tablets 30mg", "DICRON", [Strength(30, "MG")], id="release-word-MR"),
-        pytest.param("Valosine S.R. capsules 75mg", "VALOSINE", [Strength(75, "MG")], id="release-word-S.R."),
+        pytest.param("Dicron MR Tablets 30mg", "DICRONMR", [Strength(30, "MG")], id="release-code-MR-kept"),
+        pytest.param(
+            "DETRUSITOL SR PROLONGED-RELEASE CAPSULES 4MG",
+            "DETRUSITOLSR",
+            [Strength(4, "MG")],
+            id="spelled-out-release-is-a-form-word",
+        ),
         pytest.param("SERC 8MG", "SERC", [Strength(8, "MG")], id="release-letters-inside-a-name-stay"),
         pytest.param("瑞安袪喘膠囊", "瑞安祛喘", [], id="variant-character-folded"),
+        pytest.param('"CRESTOR 10MG', "CRESTOR", [Strength(10, "MG")], id="stray-quote-opening-the-line"),
+        pytest.param("(CRESTOR 10MG", "CRESTOR", [Strength(10, "MG")], id="stray-bracket-opening-the-line"),
+        pytest.param("SEROQUEL XR 200MG", "SEROQUELXR", [Strength(200, "MG")], id="release-code-kept"),
         pytest.param(
             "ERISPAN-STABLETS 0.25MG", "ERISPANS", [Strength(0.25, "MG")], id="form-glued-after-a-hyphen"
         ),
@@ -58,3 +66,7 @@ def test_normalize(text: str, key: str, strengths: list[Strength]) -> None:
     result = normalize(text)
     assert result.key == key
     assert [s for s in result.strengths if s.unit] == strengths
+
+
+def test_a_bracket_never_closed_keeps_its_whole_generic() -> None:
+    assert normalize("WEIMOK F.C. 20MG (FAMOTIDINE").generics == ("FAMOTIDINE",)

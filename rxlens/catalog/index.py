@@ -8,7 +8,6 @@ and prescribing-volume-aware ranking. No per-drug rules. Printed NHI codes are l
 from __future__ import annotations
 
 import math
-import re
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
@@ -20,7 +19,9 @@ from rapidfuzz.distance import Levenshtein
 from rxlens.catalog.codes import CodeTable
 from rxlens.catalog.evidence import Ingredients, form_class, lookalike_edits, maker_marks, names_agree
 from rxlens.catalog.keys import effective_length, grams, product_keys, query_strengths
-from rxlens.catalog.normalize import CJK_RE, MAKER_RE, STRENGTH_RE, Normalized, fold, has_cjk, normalize
+from rxlens.catalog.normalize import CJK_RE, Normalized, has_cjk, normalize
+from rxlens.catalog.printed import closeness as closeness_of
+from rxlens.catalog.printed import segments
 from rxlens.catalog.records import Product, Synonym
 
 # How many keys the n-gram stage hands to rapidfuzz.
@@ -33,14 +34,6 @@ AGREEMENT_BONUS = 5.0
 # Between equal scores, a product's own name beats an ingredient, which beats a synonym; a
 # single-ingredient product beats a combination that merely contains the ingredient.
 _KIND_RANK = {"name_zh": 3, "name_en": 3, "ingredient": 2, "synonym": 1}
-# Chinese characters and digits, for comparing whole printed Chinese names.
-_NOT_ZH_RE = re.compile(r"[^0-9\u3400-\u9fff]+")
-_NOT_LATIN_RE = re.compile(r"[^0-9A-Z]+")
-_QUOTE_RE = re.compile("[\"'“”〝〞〟「」『』]")
-_BRACKETS_RE = re.compile(r"\([^()]*\)")
-_CLOSING_RE = re.compile(r"[)\"”〞]")
-_PER_VOLUME_RE = re.compile(r"\s*/\s*(?:毫升|公撮|ML)")
-_SEGMENT_RE = re.compile(r"[\u3400-\u9fff][\u3400-\u9fff\d.\s/()（）]*|[^\u3400-\u9fff]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,53 +104,6 @@ class _Verdict:
     generic_ok: bool
     form_ok: bool
     named: bool  # some hit's name is within OCR edits of the printed one
-
-
-def _closeness(text: str, product: Product) -> float:
-    """How alike the printed words and the product's name are, maker mark and form words
-    included: among products one key names alike (葉酸 is dozens of licences), `“應元”葉酸錠` is
-    the 應元 one, `諾快寧口溶錠` the dispersible one, and `ALLERMIN TABLETS` the licence of that
-    name rather than `ALLERMIN TABLETS 4MG`. Whole tenths, so it orders only what the printed
-    words really tell apart."""
-    folded, scores = fold(text), [0.0]
-    if product.name_zh and has_cjk(text):
-        printed = _NOT_ZH_RE.sub("", folded)
-        # With and without its maker mark: labels print the mark or leave it out.
-        named = {_NOT_ZH_RE.sub("", fold(n)) for n in (product.name_zh, MAKER_RE.sub("", product.name_zh))}
-        scores += [Levenshtein.normalized_similarity(printed, n) for n in named]
-    latin = _NOT_LATIN_RE.sub("", CJK_RE.sub("", folded))
-    if product.name_en and len(latin) >= 3:
-        # With and without its maker mark and bracketed generic, which labels leave out.
-        name = fold(product.name_en)
-        bare = _BRACKETS_RE.sub("", MAKER_RE.sub("", name))
-        scores += [Levenshtein.normalized_similarity(latin, _NOT_LATIN_RE.sub("", n)) for n in (name, bare)]
-    return round(max(scores), 1)
-
-
-def _heads(parts: list[str]) -> list[str]:
-    """A Chinese name ends at its strength (`勝維他糖衣錠１００毫克`), a Latin one at its closing
-    maker mark or generic (`WEIMOK … "WEIDAR" (FAMOTIDINE)`); what a row prints after that (the
-    next cell's `1 TAB` glued on by OCR, a stamp's name) is read as a name of its own too, so the
-    head alone can still meet the catalog name exactly."""
-    heads = []
-    for part in parts:
-        end = _chinese_head(part) if CJK_RE.match(part) else _latin_head(part)
-        if 0 < end < len(part.rstrip()):
-            heads.append(part[:end].strip())
-    return heads
-
-
-def _chinese_head(part: str) -> int:
-    found = STRENGTH_RE.search(fold(part))
-    if not found:
-        return 0
-    per = _PER_VOLUME_RE.match(fold(part), found.end())  # 20毫克/毫升: the strength goes on
-    return per.end() if per else found.end()
-
-
-def _latin_head(part: str) -> int:
-    closing = [m.end() for m in _CLOSING_RE.finditer(part)]
-    return closing[-1] if closing else 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,14 +244,6 @@ class MatchIndex:
         ]
         return [h for h in hits if h.score >= self.threshold - 30]
 
-    def _segments(self, text: str) -> list[str]:
-        parts = [m.group(0).strip() for m in _SEGMENT_RE.finditer(text)]
-        whole = [text] if len(parts) > 1 else []
-        # With its quote marks gone, a Chinese maker glued to the name meets the glued key too
-        # (`瑞士”紅微素膠囊`: one misread character is within reach of 瑞士紅黴素, not of 紅黴素).
-        unquoted = [bare] if (bare := _QUOTE_RE.sub("", text)) != text and CJK_RE.search(text) else []
-        return [p for p in parts if p] + _heads(parts) + whole + unquoted
-
     def match(self, text: str, limit: int = 5, exclude: Collection[str] = frozenset()) -> list[Candidate]:
         """Ranked candidates for one printed name (Chinese, English, or both on one line).
 
@@ -321,7 +259,7 @@ class MatchIndex:
             text,
         )
         per_product: dict[int, list[_Hit]] = defaultdict(list)
-        for segment in self._segments(text):
+        for segment in segments(text):
             for hit in self._segment_hits(normalize(segment), segment, exclude):
                 for i in hit.key.products[:400]:
                     if not exclude or self.products[i].id not in exclude:
@@ -363,7 +301,7 @@ class MatchIndex:
         kind = _KIND_RANK[best.key.kinds[i]]
         exactness = kind - (len(product.ingredients) > 1)
         # Only where the printed words name products (a printed generic names all its makers alike).
-        closeness = _closeness(printed.text, product) if accepted and kind == _KIND_RANK["name_en"] else 0.0
+        closeness = closeness_of(printed.text, product) if accepted and kind == _KIND_RANK["name_en"] else 0.0
         order = (accepted, round(score, 1), overlap, closeness, exactness, named, math.log1p(product.volume))
         flags = (strength, generic_ok, form_ok, bool(agreeing))
         return _Verdict(i, best, score, accepted, order, *flags)

@@ -19,6 +19,7 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Iterator, Sequence
+from importlib import metadata
 from pathlib import Path
 from typing import Any, overload
 
@@ -29,6 +30,7 @@ from rxlens.catalog import evidence as evidence_module
 from rxlens.catalog import index as index_module
 from rxlens.catalog import keys as keys_module
 from rxlens.catalog import normalize as normalize_module
+from rxlens.catalog import printed as printed_module
 from rxlens.catalog.evidence import Ingredients
 from rxlens.catalog.index import IndexParts, MatchIndex
 from rxlens.catalog.records import Product
@@ -38,7 +40,10 @@ log = logging.getLogger("rxlens.catalog")
 LAYOUT = 1
 # The keys a file holds come from the name rules: a file built by other rules is another format,
 # so a change to them (a new quote style) can never meet keys built before it.
-_RULES = (normalize_module, keys_module, evidence_module, index_module, textnorm)
+# Their sources and the libraries that fold text (a new OpenCC table changes keys too); a comment
+# edit also rebuilds once, which costs a few seconds and never serves stale keys.
+_RULES = (normalize_module, keys_module, evidence_module, index_module, printed_module, textnorm)
+_LIBRARIES = ("opencc", "rapidfuzz")
 
 
 def _rules_fingerprint() -> str:
@@ -46,6 +51,8 @@ def _rules_fingerprint() -> str:
     for module in _RULES:
         source = Path(module.__file__ or "")
         digest.update(source.read_bytes() if source.is_file() else module.__name__.encode())
+    for library in _LIBRARIES:
+        digest.update(f"{library}={metadata.version(library)}".encode())
     return digest.hexdigest()[:10]
 
 

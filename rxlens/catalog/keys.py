@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from rxlens.catalog.normalize import CJK_RE, MAKER_RE, Strength, normalize
+from rxlens.catalog.normalize import CJK_RE, MAKER_RE, QUOTE_RE, RELEASE_RE, Strength, fold, normalize
 from rxlens.catalog.records import Product
 
 # Salt and hydrate words printed after an ingredient; a label may print the base name alone.
@@ -14,8 +14,6 @@ _SALTS = re.compile(
     r"BESILATE|MESYLATE|SULFATE|SULPHATE|CITRATE|FUMARATE|SUCCINATE|ACETATE|PHOSPHATE|BROMIDE|"
     r"HYDROBROMIDE|TRIHYDRATE|DIHYDRATE|MONOHYDRATE|HYDRATE|ANHYDROUS|HEMIHYDRATE|EQ|TO)\b"
 )
-
-_QUOTE_RE = re.compile("[\"'“”〝〞〟「」『』]")
 
 
 @lru_cache(maxsize=65536)
@@ -42,6 +40,8 @@ def product_keys(product: Product) -> tuple[list[tuple[str, str]], frozenset[flo
     keys = [(zh.key, "name_zh"), (en.key, "name_en")]
     if (glued := _maker_glued(product.name_zh)) and glued != zh.key:
         keys.append((glued, "name_zh"))
+    if (plain := normalize(RELEASE_RE.sub(" ", fold(product.name_en)), ocr=False).key) != en.key:
+        keys.append((plain, "name_en"))  # `Dicron 30mg` printed for `Dicron MR Tablets 30mg`
     keys += [(k, "ingredient") for ing in product.ingredients for k in ingredient_keys(ing.name)]
     found = {round(s.value, 4) for s in zh.strengths + en.strengths if s.unit == "MG"}
     found |= {round(i.strength, 4) for i in product.ingredients if i.strength and i.unit == "MG"}
@@ -54,7 +54,7 @@ def _maker_glued(name_zh: str) -> str:
     marks = [m for m in MAKER_RE.findall(name_zh) if CJK_RE.search(m)]
     if not marks:
         return ""
-    return normalize(_QUOTE_RE.sub("", name_zh), ocr=False).key
+    return normalize(QUOTE_RE.sub("", name_zh), ocr=False).key
 
 
 def query_strengths(strengths: tuple[Strength, ...]) -> frozenset[float]:

@@ -38,14 +38,17 @@ _BARE_NUMBER_RE = re.compile(rf"(?<![A-Z\d.]){_NUM}(?![A-Z\d.])")
 # quotes paired loosely because licences and labels pair them loosely; and a Chinese mark opening
 # a name whose opening quote OCR lost (`生達”胃樂順膜衣錠`).
 _QUOTES = '"“”〝〞〟「」『』'
+# Every quote mark a name may print, apostrophes included (''應元'').
+QUOTE_RE = re.compile(f"[{_QUOTES}']")
 MAKER_RE = re.compile(
     rf"''[^']{{1,16}}''|[\"“”〝「『][^{_QUOTES}]{{1,16}}[\"“”〞〟」』]"
     r'|^\s*[\u3400-\u9fff]{2,4}[”」〞〟"](?=[\u3400-\u9fff])'
-    # A Latin mark whose closing quote the edge of the cell or OCR lost (`SUFUCON CAPSULES "C.A`).
-    r"|[\"“〝「『][A-Z][A-Z. ]{0,15}$"
+    # A Latin mark whose closing quote the edge of the cell or OCR lost (`SUFUCON CAPSULES "C.A`),
+    # after a name (a line that opens with a stray quote, `"CRESTOR 10MG`, keeps its name).
+    r"|(?<=[A-Z0-9.)\]] )[\"“〝「『][A-Z][A-Z. ]{0,15}$"
 )
 # A bracket the line ends in before it closes (`(DOMPERIDOE章`) is a note all the same.
-_BRACKET_RE = re.compile(r"\([^()]*\)|\[[^\]]*\]|\([^()]*$")
+_BRACKET_RE = re.compile(r"\([^()]*\)|\[[^\]]*\]|(?<=[A-Z0-9.)\]])\s*\([^()]*$")
 # A stamp's date read into the line (`DUOCIDE 400/80MG 115.6.23`): no name holds a date.
 # Dotted or dashed ROC dates only: slashes join strengths (5/160/12.5, 50/12.5).
 _DATE_RE = re.compile(r"(?<![\d./])\d{2,3}([.-])\d{1,2}\1\d{1,2}(?![\d./])")
@@ -106,9 +109,12 @@ _EN_FORMS = r"""FILM[-\s]?COATED|SUGAR[-\s]?COATED|ENTERIC[-\s]?COATED|F\.?C\.?T
     EFFERVESCENT|SUBLINGUAL|CAPSULES?|CAPS?|SCORED|GRANULES?|SYRUP|INJECTION|SOLUTION|
     ORAL|SUSPENSION|CREAM|OINTMENT|OINT|DROPS|POWDER|TROCHES?|LOZENGES?|LOTIONS?|EYE|OPHTHALMIC|
     SPRAY|SUPPOSITOR(?:Y|IES)|SOFT|HARD|COATED|FILM|FOR|FC|EC\.?|PTP|
-    [SECMX]\.?R\.?|X\.?L\.?|(?:SUSTAINED|EXTENDED|PROLONGED|CONTROLLED|MODIFIED|DELAYED)[-\s]?RELEASE|RETARD"""
-# Release words (S.R., MR, XL, SUSTAINED-RELEASE) are forms too: a label prints `Dicron 30mg` for
-# the licence `Dicron MR Tablets 30mg`; the strength, not the key, tells an XR from its tablet.
+    (?:SUSTAINED|EXTENDED|PROLONGED|CONTROLLED|MODIFIED|DELAYED)[-\s]?RELEASE"""
+# Release codes stay in a name's key: SEROQUEL XR is not SEROQUEL, at the same strength too (the
+# spelled-out EXTENDED-RELEASE beside them is a form word). A label may leave the code out
+# (`Dicron 30mg` for `Dicron MR Tablets 30mg`), so the catalog also knows each name without it
+# (catalog.keys), never the other way round.
+RELEASE_RE = re.compile(r"\b(?:[SECMX]\.?R\.?|X\.?L\.?|RETARD)(?![A-Z])")
 # The same words glued to a name when OCR loses the space ("SENNAPURTABLETS", "DESCOVYFILM").
 _EN_FORM_SUFFIX_RE = re.compile(
     r"(?<=[A-Z]{3}|[A-Z]-[A-Z])(?:FILMCOATED|FILM|TABLETS?|ABLETS|TABS?|CAPSULES?|CAPLETS?|CAPS?|GRANULES?|SYRUP|"
@@ -201,13 +207,18 @@ def compact(text: str) -> str:
     return _ZH_CUT_FORM_RE.sub("", _NON_KEY_RE.sub("", _strip_glued_forms(text)))
 
 
+def _inside(bracketed: str) -> str:
+    bracketed = bracketed.strip()
+    return bracketed[1:-1] if bracketed[-1] in ")]" else bracketed[1:]  # `(FAMOTIDINE` never closed
+
+
 def normalize(text: str, ocr: bool = True) -> Normalized:
     """`ocr=False` for clean catalog text: skips the OCR digit repairs."""
     folded = fold(text)
     if ocr:
         folded = _DATE_RE.sub(" ", repair_ocr_digits(folded))
     rest, strengths = extract_strengths(folded.replace("（", "(").replace("）", ")"))
-    notes = tuple(m.group(0)[1:-1] for m in _BRACKET_RE.finditer(MAKER_RE.sub(" ", rest)))
+    notes = tuple(_inside(m.group(0)) for m in _BRACKET_RE.finditer(MAKER_RE.sub(" ", rest)))
     key = compact(strip_decorations(rest))
     if not ocr:
         return Normalized(folded, key, strengths, notes, key)

@@ -100,12 +100,16 @@ class _Line:
 
 
 def _inside_words(tokens: list[Token], i: int) -> bool:
-    """A bare number between words of one OCR line is part of the name (`FUNASIN CAPSt 11SN|0`
-    is a misread `5MG`), not a dose."""
+    """A bare number glued to the letters after it, between words of one OCR line, is part of
+    the name (`FUNASIN CAPSt 11SN|0` is a misread `5MG`), not a dose. A spaced one (`PANADOL 1 T
+    QD`, a unit misread) stays a dose."""
     if tokens[i].kind != "number" or not 0 < i < len(tokens) - 1:
         return False
-    before, after = tokens[i - 1], tokens[i + 1]
-    return before.kind == after.kind == "text" and before.cell is tokens[i].cell is after.cell
+    before, number, after = tokens[i - 1], tokens[i], tokens[i + 1]
+    if not (before.kind == after.kind == "text" and before.cell is number.cell is after.cell):
+        return False
+    glued = re.search(re.escape(number.text) + r"[A-Z]", number.cell.text.upper())
+    return glued is not None and after.text[:1].isalpha()
 
 
 class _Drafter:

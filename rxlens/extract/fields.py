@@ -84,8 +84,14 @@ def _number_role(token: Token, after_frequency: bool, usage: Usage, columns: Col
 
 
 def _filled_on_row(usage: Usage, role: str, token: Token) -> bool:
+    """The column's value was read on this row, from a cell that ends a gap left of this one (a
+    duplicate box or a stamp's digit over the same cell is no second column)."""
     value: Value | None = getattr(usage, role)
-    return value is not None and any(abs(ln.centre - token.cell.centre) < ln.height / 2 for ln in value.lines)
+    cell = token.cell
+    return value is not None and any(
+        abs(ln.centre - cell.centre) < ln.height / 2 and ln.right + ln.height <= cell.left
+        for ln in value.lines
+    )
 
 
 def _set(usage: Usage, role: str | None, token: Token, unit: str | None = None) -> None:

@@ -23,6 +23,8 @@ _NOT_A_NAME = re.compile(
 )
 # OCR often misreads the dense 處 (虛方醫院); 方醫院 and its kin still say what follows.
 _ISSUER_LABEL = re.compile(r"方(?:醫院|院所|機構|來源)|開立(?:醫院|院所)|服務機構|醫事機構名稱|院所名稱")
+# 處方醫院/開立院所 name the prescriber even on a pharmacy's own receipt; 醫事機構名稱 may be the pharmacy.
+_PRESCRIBER_LABEL = re.compile(r"方(?:醫院|院所|機構|來源)|開立(?:醫院|院所)")
 # 團 of 財團法人/社團法人 (a hospital's legal form) misread as a look-alike: no name holds these.
 _ENTITY_MISREAD = re.compile(r"(財|社)[圍圈園國]法人")
 _DECORATION = re.compile(rf"^[^{CJK}]+|[^{CJK}]+$")
@@ -59,7 +61,7 @@ def _names_in(text: str) -> list[str]:
 def _misread_names(text: str, reg: Register) -> list[str]:
     """Runs the register knows within OCR distance although their ending was misread (醫阮):
     not a complete name as read, so the registered spelling is the best reading."""
-    runs = re.findall(rf"[{CJK}]{{5,24}}", squeeze(fold(text)))
+    runs = re.findall(rf"[{CJK}]{{5,24}}", _ENTITY_MISREAD.sub(r"\1團法人", squeeze(fold(text))))
     return [name for run in runs if (name := reg.closest(_LEADING_LABEL.sub("", run)))]
 
 
@@ -83,10 +85,13 @@ def _registered(name: str, code_name: str | None) -> tuple[str, float]:
 def _score(name: str, row: Row, cell: TextLine, place: float, code_name: str | None) -> _Candidate:
     name, backing = _registered(name, code_name)
     score = 1.0 + place + backing  # the header sits at the top; the same name in a footer scores less
-    if _ISSUER_LABEL.search(_printed_before(row, cell, name)):
+    label = _printed_before(row, cell, name)
+    if _PRESCRIBER_LABEL.search(label):
         # 處方醫院：… on a pharmacy's receipt names the prescriber, the visit's clinic: the label
         # outweighs the register backing the pharmacy printed on top (clinics open every year).
         score += 3.0
+    elif _ISSUER_LABEL.search(label):
+        score += 1.5
     if _DECORATION.sub("", squeeze(fold(cell.text))) == name:
         score += 0.5  # the cell prints only the name (Rx. or a mark aside), as headers do
     if _FOOTER.search(row.text):

@@ -76,7 +76,7 @@ _MENSES = re.compile(r"MCD(\d{1,2})D(\d{1,2})")
 
 _S = r"[ \t]?"  # printed codes are sometimes spaced (TID PC, Q 8 H), never across lines
 _F = (
-    rf"QW{_S}\({_S}[1-7](?:{_S}[,、.]?{_S}[1-7])*(?:{_S}\))?|QW[1-7]{{1,7}}"
+    rf"QW{_S}\({_S}[1-7](?:{_S}[,、.]?{_S}[1-7])*{_S}\)|QW\([1-7](?:[,、.]?[1-7])*(?![\d)])|QW[1-7]{{1,7}}"
     rf"|(?:QAM|QPM|BID|TID|QD){_S}&{_S}HS|QAM{_S}&{_S}PM"
     rf"|Q{_S}\d{{1,2}}{_S}-{_S}\d{{1,2}}{_S}H|Q{_S}\d{{1,3}}{_S}(?:MN|H|D|W|M)"
     r"|(?<!\d)[1-9]W[1-7]D|MCD\d{1,2}D\d{1,2}"
@@ -102,8 +102,8 @@ def meaning(count: str) -> Meaning:
     count = _ALIAS.get(count, count)
     if count in _FIXED:
         return Meaning(count, _FIXED[count], period=_PERIOD.get(count))
-    if m := _WEEKDAYS.fullmatch(count):
-        days = tuple(sorted({int(d) for d in re.sub(r"\D", "", m[1] or m[2])}))
+    if (m := _WEEKDAYS.fullmatch(count)) and _ascending(digits := re.sub(r"\D", "", m[1] or m[2])):
+        days = tuple(int(d) for d in digits)
         code = "QW(" + ",".join(map(str, days)) + ")"
         return Meaning(code, len(days) / 7, days, period=(len(days), 7.0))
     if m := _EVERY.fullmatch(count):
@@ -116,6 +116,11 @@ def meaning(count: str) -> Meaning:
     if (m := _MENSES.fullmatch(count)) and 0 < int(m[1]) <= int(m[2]):
         return Meaning(f"MCD{int(m[1])}D{int(m[2])}", None)  # days of the cycle, not of the supply
     return Meaning(count, None, known=False)
+
+
+def _ascending(digits: str) -> bool:
+    """Weekdays print in order; QW(1,3 2 read as QW(1,3,2) is a dose glued on, not a day."""
+    return all(a < b for a, b in zip(digits, digits[1:], strict=False))
 
 
 def _every(x: int, unit: str, printed: str) -> Meaning:

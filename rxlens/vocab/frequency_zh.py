@@ -23,6 +23,9 @@ _SYMPTOM = (
     r"|噁心|嘔吐|便秘|腹瀉|過敏|搔癢|癢|痛)"
 )
 _AS_ORDERED = r"(?:依|遵|按)照?\s*醫(?:師|生)?\s*(?:指示|囑咐|囑)(?:使用|服用)?"
+# 請遵照醫師指示服用，勿自行增減劑量 is a bag's standing advice, not this drug's schedule: the
+# clause goes on to a warning (勿/不可). 請依醫師指示使用 alone is a cream's schedule.
+_ADVICE = r"[^，,。;；]{0,6}[，,。;；]\s*(?:勿|不可|不要|請勿)"
 # 服用/使用 after a wording belongs to it, unless an amount follows: in `焦慮不適時服用1粒` the
 # verb labels the dose (`服用1粒`), which the caller reads as one.
 _VERB = r"(?:(?:服用|使用)(?!\s*[\d０-９一二兩三四半]))?"
@@ -167,8 +170,7 @@ _RULES: list[tuple[str, re.Pattern[str], Callable[[re.Match[str]], Piece | None]
     ("晚", re.compile(rf"每晚\s*睡前{_VERB}"), lambda m: _coded("HS", m, "HS")),
     ("晚", re.compile(rf"(?:每晚|每[日天]\s*晚上){_ONE}"), _fixed("QN")),
     ("早", re.compile(r"每[日天]\s*(?:早上|早晨)(?:\s*[一1]\s*次)?|每早"), _fixed("QDAM")),
-    # 請遵照醫師指示服用 is the bag's standing advice, not this drug's schedule.
-    ("醫", re.compile(rf"(?<!請){_AS_ORDERED}"), _fixed("ASORDER")),
+    ("醫", re.compile(rf"{_AS_ORDERED}(?!{_ADVICE})"), _fixed("ASORDER")),
     ("立刻馬", re.compile(r"(?:立即|立刻|馬上)(?:服用|使用)"), _fixed("STAT")),
     ("單", re.compile(r"單次(?:服用|使用|給藥)"), _fixed("ONCE")),
     ("飯餐", re.compile(rf"(?:飯|餐)\s*(前|後){_MINUTES}{_VERB}"), _timing("MEAL")),
