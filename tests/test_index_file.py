@@ -81,11 +81,18 @@ def _other_format(path: Path) -> None:
         pytest.param(_other_format, id="another format version"),
     ],
 )
-def test_an_unusable_file_is_ignored_and_rebuilt(services: Services, tmp_path: Path, damage: object) -> None:
+def test_an_unusable_file_is_ignored(services: Services, tmp_path: Path, damage: object) -> None:
     reference = _catalog(services, tmp_path).index()
     (path,) = tmp_path.glob("index-*.npz")
     damage(path)  # type: ignore[operator]
     assert index_file.load(tmp_path, reference.version, reference.threshold) is None
+
+
+def test_an_unusable_file_is_rebuilt_and_saved_anew(services: Services, tmp_path: Path) -> None:
+    """The same path whatever the damage (load gives None, as above), so one kind is rebuilt here."""
+    reference = _catalog(services, tmp_path).index()
+    (path,) = tmp_path.glob("index-*.npz")
+    _flip_a_byte(path)
     rebuilt = _catalog(services, tmp_path).index()
     assert not isinstance(rebuilt.products, LazyProducts)
     assert _answers(rebuilt) == _answers(reference)
