@@ -22,9 +22,10 @@ _NOT_A_NAME = re.compile(
     r"處方|調劑|核章|簽章|蓋章|領藥|就醫|代號|代碼|地址|電話|特約|本院|預約|選擇|請|前往|原處"
 )
 # OCR often misreads the dense 處 (虛方醫院); 方醫院 and its kin still say what follows.
-_ISSUER_LABEL = re.compile(r"方(?:醫院|院所|機構|來源)|開立(?:醫院|院所)|服務機構|醫事機構名稱|院所名稱")
 # 處方醫院/開立院所 name the prescriber even on a pharmacy's own receipt; 醫事機構名稱 may be the pharmacy.
-_PRESCRIBER_LABEL = re.compile(r"方(?:醫院|院所|機構|來源)|開立(?:醫院|院所)")
+_PRESCRIBER = r"方(?:醫院|院所|機構|來源)|開立(?:醫院|院所)"
+_PRESCRIBER_LABEL = re.compile(_PRESCRIBER)
+_ISSUER_LABEL = re.compile(rf"{_PRESCRIBER}|服務機構|醫事機構名稱|院所名稱")
 # 團 of 財團法人/社團法人 (a hospital's legal form) misread as a look-alike: no name holds these.
 _ENTITY_MISREAD = re.compile(r"(財|社)[圍圈園國]法人")
 _DECORATION = re.compile(rf"^[^{CJK}]+|[^{CJK}]+$")
