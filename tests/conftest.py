@@ -15,7 +15,7 @@ from rxlens.evaluation.render import fonts_available
 from rxlens.ocr.base import OcrEngine
 from rxlens.ocr.local import LocalOcr
 from rxlens.services import Services, init_catalog
-from tests.databases import BACKENDS, Databases, open_databases
+from tests.databases import BACKENDS, Databases, copy_saved_index, open_databases
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -36,6 +36,7 @@ def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data_dir = tmp_path_factory.mktemp("seed")
     services = Services.open(Settings(data_dir=data_dir))
     init_catalog(services)
+    services.catalog.index()  # saved beside the file: copied with it, each test loads it in ~0.5 s
     services.close()
     return data_dir / "rxlens.db"
 
@@ -43,6 +44,7 @@ def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def settings(tmp_path: Path, seeded_db: Path) -> Settings:
     shutil.copy(seeded_db, tmp_path / "rxlens.db")
+    copy_saved_index(seeded_db.parent, tmp_path)
     return Settings(data_dir=tmp_path)
 
 
@@ -67,6 +69,7 @@ def databases(
 def db_settings(databases: Databases, tmp_path: Path) -> Iterator[Settings]:
     """Settings on a copy of the seeded catalog in each backend (ids sqlite, postgresql, mariadb)."""
     url = databases.seeded()
+    copy_saved_index(databases.index_dir, tmp_path)
     yield Settings(data_dir=tmp_path, database=DatabaseSettings(url=url))
     databases.drop(url)
 

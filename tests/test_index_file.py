@@ -46,11 +46,13 @@ def _answers(index: MatchIndex) -> list[object]:
 
 
 def test_first_run_writes_and_second_loads_the_same_index(services: Services, tmp_path: Path) -> None:
-    built = _catalog(services, tmp_path).index()
-    names = [p.name for p in tmp_path.glob("index-*.npz")]
+    folder = tmp_path / "new"  # the data folder holds the session's saved index already
+    folder.mkdir()
+    built = _catalog(services, folder).index()
+    names = [p.name for p in folder.glob("index-*.npz")]
     assert names == [f"index-{built.version}-{index_file.FORMAT}.npz"]
     assert not isinstance(built.products, LazyProducts)
-    loaded = _catalog(services, tmp_path).index()
+    loaded = _catalog(services, folder).index()
     assert isinstance(loaded.products, LazyProducts)  # read from the file, not built
     assert loaded.version == built.version and len(loaded.products) == len(built.products)
     assert _answers(loaded) == _answers(built)
@@ -115,9 +117,10 @@ def test_a_catalog_change_builds_and_saves_a_new_version(services: Services, tmp
 
 
 def test_without_a_folder_nothing_is_saved(services: Services, tmp_path: Path) -> None:
-    folder = tmp_path / "cache"
+    for saved in tmp_path.glob("index-*.npz"):  # the session's copy
+        saved.unlink()
     _catalog(services, None).index()
-    assert not folder.exists() and not list(tmp_path.glob("index-*.npz"))
+    assert not list(tmp_path.rglob("index-*.npz"))
 
 
 def test_the_file_holds_no_pickles(services: Services, tmp_path: Path) -> None:
