@@ -173,10 +173,28 @@ class DatabaseSettings(BaseModel):
 
 
 class QueueSettings(BaseModel):
-    # Only whether a server is configured, so `rxlens doctor` can probe it; the workers that use
-    # them come with the scale-out issue. None: not configured, and doctor skips the server.
+    # Both unset (the embedded default): analyses run in the API process. A broker (RabbitMQ) and
+    # Redis together: analyses run as Celery jobs on `rxlens worker` processes (rxlens/queue/).
+    # Redis alone: the rate and admission limits are shared by every API process.
     redis_url: str | None = None  # redis://host:6379/0
-    broker_url: str | None = None  # amqp://user:pass@host:5672/
+    broker_url: str | None = None  # amqp://user:pass@host:5672/vhost
+    # Photos in job messages and records in Redis are sealed with this Fernet key (every API
+    # process and worker needs the same one; `rxlens keys queue` makes one).
+    secret_key: SecretStr | None = None
+    # Names of the queue and of every Redis key, so that deployments (or test runs) sharing
+    # servers never see each other's jobs.
+    prefix: str = Field(default="rxlens", pattern=r"^[A-Za-z0-9_.-]{1,40}$")
+    # How long a job, its photos and its record may live in RabbitMQ and Redis, done or not.
+    job_ttl_seconds: int = Field(default=900, ge=30)
+    # Seconds to wait for a broker or Redis that does not answer before the request fails.
+    connect_timeout_seconds: float = Field(default=5.0, gt=0)
+    # A worker serves its own Prometheus metrics on this port (0: off).
+    worker_metrics_port: int = Field(default=0, ge=0, le=65535)
+
+    @property
+    def jobs(self) -> bool:
+        """Analyses go through the queue."""
+        return bool(self.broker_url and self.redis_url)
 
 
 class Settings(BaseSettings):
@@ -206,6 +224,17 @@ class Settings(BaseSettings):
     def _fill_database_url(self) -> Settings:
         if not self.database.url:
             self.database.url = f"sqlite:///{self.data_dir / 'rxlens.db'}"
+        return self
+
+    @model_validator(mode="after")
+    def _queue_needs_both_servers_and_a_key(self) -> Settings:
+        q = self.queue
+        if q.broker_url and not q.redis_url:
+            raise ValueError(
+                "RXLENS_QUEUE__BROKER_URL needs RXLENS_QUEUE__REDIS_URL (job progress and records)"
+            )
+        if q.jobs and q.secret_key is None:
+            raise ValueError("a job queue needs RXLENS_QUEUE__SECRET_KEY (make one: rxlens keys queue)")
         return self
 
     @model_validator(mode="after")

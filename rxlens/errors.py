@@ -17,9 +17,12 @@ RxlensError                      500  exit 1
 ├── EngineError                  502  exit 5   the OCR engine failed
 │   └── EngineTimeout            504  exit 6   the OCR engine did not answer in time
 ├── StageTimeout                 504  exit 6   another stage, or the whole request, ran out of time
-└── TryLater                          exit 7   turned away for now (Retry-After)
-    ├── RateLimited              429           this client sent too many requests
-    └── Overloaded               503           too many analyses in progress
+├── TryLater                          exit 7   turned away for now (Retry-After)
+│   ├── RateLimited              429           this client sent too many requests
+│   └── Overloaded               503           too many analyses in progress
+├── QueueUnavailable             503  exit 8   the job queue's broker or Redis does not answer
+├── JobNotFound                  404  exit 2   no such job (never, expired, deleted, or another client's)
+└── JobFailed                    (the job's)   a queued analysis failed on its worker: its error, as sent
 """
 
 from __future__ import annotations
@@ -182,3 +185,33 @@ class MissingExtra(ConfigError):
             "then start again.",
         )
         self.extra = extra
+
+
+# Added for the job queue (issue 10).
+class QueueUnavailable(RxlensError):
+    status, exit_code, title = 503, 8, "Job queue unavailable"
+    hint = "The job queue (RabbitMQ or Redis) does not answer; try again shortly. Operators: rxlens doctor."
+
+
+class JobNotFound(InputError):
+    status, title = 404, "No such job"
+    hint = (
+        "Jobs live for RXLENS_QUEUE__JOB_TTL_SECONDS and only for the client that sent them; "
+        "send the photos again."
+    )
+
+
+class JobFailed(RxlensError):
+    """The error a worker met, carried over the queue: same status, title, code and hint."""
+
+    def __init__(self, problem: dict[str, object]) -> None:
+        super().__init__(
+            str(problem.get("detail", "The analysis failed.")), str(problem.get("hint", self.hint))
+        )
+        self.status = int(str(problem.get("status", 500)))
+        self.title = str(problem.get("title", self.title))
+        self._code = str(problem.get("code", "JobFailed"))
+
+    @property
+    def code(self) -> str:
+        return self._code

@@ -24,6 +24,7 @@ time − (intake + max(ocr, catalog) + extract), the cost of the scheduling itse
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -71,7 +72,9 @@ class Metrics:
             buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1),
             registry=r,
         )
-        self.inflight = Gauge("rxlens_inflight_requests", "Analyses in progress", registry=r)
+        self.inflight = Gauge(
+            "rxlens_inflight_requests", "Analyses in progress", registry=r, multiprocess_mode="livesum"
+        )
         self.images = Histogram(
             "rxlens_images_per_request", "Photos per analysis", buckets=(1, 2, 3, 4, 5, 10), registry=r
         )
@@ -80,6 +83,13 @@ class Metrics:
             "Requests refused before analysis, by problem code",
             ["reason"],
             registry=r,
+        )
+
+        self.shared_limits_up = Gauge(
+            "rxlens_shared_limits_up",
+            "1 while the rate limit is shared through Redis, 0 while this process limits on its own",
+            registry=r,
+            multiprocess_mode="livemin",
         )
 
     @contextmanager
@@ -91,4 +101,12 @@ class Metrics:
             self.inflight.dec()
 
     def exposition(self) -> bytes:
+        """With several API processes (`rxlens serve --workers N` sets PROMETHEUS_MULTIPROC_DIR),
+        each writes its values to files there and any one of them answers for all."""
+        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            from prometheus_client import multiprocess
+
+            merged = CollectorRegistry()
+            multiprocess.MultiProcessCollector(merged)  # type: ignore[no-untyped-call]
+            return generate_latest(merged)
         return generate_latest(self.registry)

@@ -37,6 +37,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("services",),  # the long-lived parts, including the cloud client
     ("run",),  # one request around its stages: calls, engine and fallback, usage, metrics
     ("pipeline",),  # the stages and the schedule
+    ("queue",),  # the pipeline as jobs: in-process, or on Celery workers (RabbitMQ, Redis)
     ("evaluation",),
     ("api", "health"),  # the service; `rxlens doctor`'s checks (they read the generator's fonts)
     ("cli",),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -16,12 +17,14 @@ from rxlens.api.edge import Edge
 from rxlens.api.identity import Identity
 from rxlens.api.limits import Admission, RateLimiter
 from rxlens.api.middleware import RequestContext
-from rxlens.api.routes import analyses, health
+from rxlens.api.routes import analyses, health, jobs
 from rxlens.config import Settings, get_settings
 from rxlens.errors import CatalogError
+from rxlens.queue.open import open_jobs
 from rxlens.services import Services, init_catalog
 
 log = logging.getLogger("rxlens")
+QUEUED_CAPACITY = 64  # analyses one API process waits on at once when workers run them
 
 
 async def _start(services: Services) -> None:
@@ -29,13 +32,32 @@ async def _start(services: Services) -> None:
 
     A dead database does not stop the service: with no catalog loaded /healthz says 503 and
     analyses come back with drugs as read (unmatched); once loaded, the warm catalog keeps
-    matching, /healthz says degraded and each record carries a warning (rxlens.catalog.service)."""
-    await services.blocking.run(lambda: services.ocr)
+    matching, /healthz says degraded and each record carries a warning (rxlens.catalog.service).
+    With a job queue the workers read and match: this process loads neither model nor index."""
+    queued = services.settings.queue.jobs
+    if not queued:
+        await services.blocking.run(lambda: services.ocr)
     try:
         await services.blocking.run(init_catalog, services)
-        await services.blocking.run(services.catalog.index)
+        if not queued:
+            await services.blocking.run(services.catalog.index)
     except CatalogError as error:
         log.warning("catalog not ready at startup: %s", error.message)
+
+
+def _limits(app: FastAPI, settings: Settings, services: Services) -> None:
+    s = settings.service
+    app.state.identity = Identity(s)
+    if settings.queue.redis_url:
+        from rxlens.api.shared_limits import SharedRateLimiter
+
+        app.state.rate_limiter = SharedRateLimiter(s, settings.queue, services.metrics)
+    else:
+        app.state.rate_limiter = RateLimiter(s)
+    # In-process, analyses wait for this process's OCR slots; on a queue they wait for workers,
+    # and the API holds only a coroutine per request, so the bound is about memory, not cores.
+    capacity = s.max_concurrent or (QUEUED_CAPACITY if settings.queue.jobs else services.blocking.ocr_slots)
+    app.state.admission = Admission(capacity, s.queue_size, s.queue_seconds)
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
@@ -45,14 +67,17 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         opened = services or Services.open(settings)
         app.state.services = opened
-        s = settings.service
-        app.state.identity = Identity(s)
-        app.state.rate_limiter = RateLimiter(s)
-        capacity = s.max_concurrent or opened.blocking.ocr_slots
-        app.state.admission = Admission(capacity, s.queue_size, s.queue_seconds)
+        _limits(app, settings, opened)
+        app.state.jobs = open_jobs(opened)
         await _start(opened)
         yield
+        await app.state.jobs.close()
+        await app.state.rate_limiter.close()
         opened.close()
+        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # its live gauges stop counting
+            from prometheus_client import multiprocess
+
+            multiprocess.mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]
 
     app = FastAPI(
         title="rxlens",
@@ -68,6 +93,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     # Added last, so outermost: edge refusals carry the request id and security headers too.
     app.add_middleware(RequestContext)
     app.include_router(analyses.router)
+    app.include_router(jobs.router)
     app.include_router(health.router)
     web = resources.files("rxlens") / "web"
     app.mount("/", StaticFiles(directory=str(web), html=True), name="web")

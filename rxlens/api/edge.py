@@ -9,14 +9,14 @@ from __future__ import annotations
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from rxlens.api.identity import Identity
 from rxlens.api.limits import Admission, RateLimiter
 from rxlens.api.problems import response
 from rxlens.config import Settings
 from rxlens.errors import NotMultipart, RequestTooLarge, RxlensError
 from rxlens.metrics import Metrics
 
-GUARDED = ("POST", "/v1/analyses")
+ANALYSES, JOBS = ("POST", "/v1/analyses"), ("POST", "/v1/jobs")
+JOB_PATHS = "/v1/jobs/"  # reading or deleting a job: only whose it is (the client) is settled here
 _FORM_OVERHEAD = 1_000_000  # part headers, boundaries and the small fields
 
 
@@ -61,15 +61,20 @@ class Edge:
         self.app, self.limit = app, request_cap(settings)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or (scope["method"], scope["path"].rstrip("/")) != GUARDED:
+        route = (scope["method"], scope["path"].rstrip("/")) if scope["type"] == "http" else None
+        if route not in (ANALYSES, JOBS) and not (route and route[1].startswith(JOB_PATHS)):
             await self.app(scope, receive, send)
             return
         state = scope["app"].state
         metrics: Metrics = state.services.metrics
-        admission: Admission = state.admission
+        admission: Admission | None = state.admission if route == ANALYSES else None
         try:
-            self._admit_headers(scope, state.identity, state.rate_limiter)
-            await admission.enter()
+            client = state.identity.of(scope)  # 401 for a wrong key
+            scope.setdefault("state", {})["client"] = client
+            if route in (ANALYSES, JOBS):
+                await self._admit_body(scope, client, state.rate_limiter)
+            if admission:
+                await admission.enter()
         except RxlensError as error:
             metrics.rejected.labels(error.code).inc()
             await response(error)(scope, receive, send)
@@ -77,10 +82,9 @@ class Edge:
         try:
             await self.app(scope, counted(receive, self.limit), send)
         finally:
-            admission.leave()
+            if admission:
+                admission.leave()
 
-    def _admit_headers(self, scope: Scope, identity: Identity, rate: RateLimiter) -> None:
-        client = identity.of(scope)  # 401 for a wrong key
-        rate.take(client)  # 429
+    async def _admit_body(self, scope: Scope, client: str, rate: RateLimiter) -> None:
+        await rate.take(client)  # 429
         check_body(Headers(scope=scope), self.limit)  # 415, 413
-        scope.setdefault("state", {})["client"] = client

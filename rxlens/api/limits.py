@@ -24,7 +24,13 @@ class RateLimiter:
         self.clock = clock
         self.buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
 
-    def take(self, client: str) -> None:
+    async def take(self, client: str) -> None:
+        self.take_now(client)
+
+    async def close(self) -> None:
+        return None
+
+    def take_now(self, client: str) -> None:
         now = self.clock()
         tokens, seen = self.buckets.pop(client, (self.burst, now))
         tokens = min(self.burst, tokens + (now - seen) * self.rate)

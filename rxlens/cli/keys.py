@@ -1,4 +1,5 @@
-"""`rxlens keys new`: an API key for the service, shown once; only its hash goes in the settings."""
+"""`rxlens keys new`: an API key for the service, shown once; only its hash goes in the settings.
+`rxlens keys queue`: the job queue's sealing secret."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import typer
 
 from rxlens.api.identity import new_key
 
-app = typer.Typer(help="API keys for `rxlens serve` (optional).", no_args_is_help=True)
+app = typer.Typer(
+    help="API keys for `rxlens serve`, and the job queue's secret (optional).", no_args_is_help=True
+)
 
 
 @app.command()
@@ -16,3 +19,12 @@ def new() -> None:
     typer.echo(f"key (shown once; the client sends `Authorization: Bearer <key>`):\n{key}\n")
     typer.echo("add its hash to the server's settings (several keys: a JSON list of hashes):")
     typer.echo(f"RXLENS_SERVICE__API_KEY_HASHES='[\"{hashed}\"]'")
+
+
+@app.command()
+def queue() -> None:
+    """Make the secret that seals photos and records in RabbitMQ and Redis (API and workers alike)."""
+    from rxlens.queue.sealing import new_secret
+
+    typer.echo("give every API process and worker the same line (keep it out of version control):")
+    typer.echo(f"RXLENS_QUEUE__SECRET_KEY={new_secret()}")

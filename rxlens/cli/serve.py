@@ -7,6 +7,8 @@ or address ends with its message and exit code (rxlens.cli.main) instead of a se
 from __future__ import annotations
 
 import errno
+import os
+import shutil
 import socket
 from typing import Annotated
 
@@ -45,6 +47,15 @@ def _check_database(settings: Settings) -> None:
         services.close()
 
 
+def _metrics_across(settings: Settings) -> None:
+    """Prometheus multiprocess mode: every API process writes its series into one folder (emptied
+    at start, so a previous run's processes do not count), and /metrics from any process sums them."""
+    folder = settings.data_dir / "metrics"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)  # before any worker imports prometheus_client
+
+
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port.")] = None,
@@ -56,6 +67,8 @@ def serve(
     host, port, workers = host or s.host, port or s.port, workers or s.workers
     _check_database(settings)
     _check_address(host, port)
+    if workers > 1:
+        _metrics_across(settings)
     logs.configure(settings.log_format, settings.log_level)
     typer.echo(f"rxlens is starting at http://{host}:{port}/; Ctrl+C stops it.")
     uvicorn.run(

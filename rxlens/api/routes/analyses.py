@@ -6,6 +6,7 @@ the form is read here, with its own limits, so that nothing is parsed beyond the
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -20,6 +21,7 @@ from rxlens.api.problems import log_server_error, problem, unexpected
 from rxlens.errors import InputError, RxlensError
 from rxlens.images.intake import Upload, check_count
 from rxlens.pipeline import analyze
+from rxlens.queue.jobs import Jobs
 from rxlens.result import AnalysisResult
 from rxlens.services import Services
 
@@ -41,10 +43,10 @@ _FORM = {
         "engine": {"type": "string", "enum": ["local", "gemini", "hybrid"]},
     },
 }
-_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": _FORM}}}}
+FORM_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": _FORM}}}}
 
 
-def _sse(event: str, data: object) -> bytes:
+def sse(event: str, data: object) -> bytes:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n".encode()
 
 
@@ -55,18 +57,18 @@ async def _stream(
 
     async def progress(event: str, data: dict[str, object]) -> None:
         if event != "result":
-            await queue.put(_sse(event, data))
+            await queue.put(sse(event, data))
 
     async def work() -> None:
         try:
             record = await analyze(uploads, services, progress, engine=engine, ab_key=client)
-            await queue.put(_sse("result", record.model_dump(mode="json")))
+            await queue.put(sse("result", record.model_dump(mode="json")))
         except RxlensError as error:
             log_server_error(error)
-            await queue.put(_sse("error", problem(error)))
+            await queue.put(sse("error", problem(error)))
         except Exception as error:  # a bug: the stream still ends with an error event
             log.error("unhandled %s in stream", type(error).__name__, exc_info=error)
-            await queue.put(_sse("error", problem(unexpected(error))))
+            await queue.put(sse("error", problem(unexpected(error))))
         finally:
             await queue.put(None)
 
@@ -79,7 +81,7 @@ async def _stream(
             task.cancel()
 
 
-async def _form(request: Request, services: Services) -> AnalysisForm:
+async def read_analysis_form(request: Request, services: Services) -> AnalysisForm:
     """The form, or a counted rejection (size, count, malformed body, bad fields)."""
     try:
         form = await read_form(request, services.settings.intake)
@@ -100,7 +102,7 @@ async def _form(request: Request, services: Services) -> AnalysisForm:
     response_model=AnalysisResult,
     summary="Read 1–5 photos into one record",
     responses={200: {"content": {"text/event-stream": {}}}},
-    openapi_extra=_BODY,
+    openapi_extra=FORM_BODY,
 )
 async def create_analysis(
     request: Request,
@@ -109,8 +111,11 @@ async def create_analysis(
 ) -> AnalysisResult | StreamingResponse:
     """With `Accept: text/event-stream` the answer streams progress events (received, photo_read,
     catalog_ready, matched) and then `result` (or `error`, a problem document)."""
-    form = await _form(request, services)
+    form = await read_analysis_form(request, services)
     client: str = request.scope.get("state", {}).get("client", "anonymous")
+    jobs: Jobs = request.app.state.jobs
+    if jobs.queued:  # a broker is configured: the analysis runs on a worker like any job
+        return await _queued(jobs, form, client, "text/event-stream" in accept, services)
     if "text/event-stream" in accept:
         return StreamingResponse(
             _stream(form.uploads, services, client, form.engine),
@@ -118,3 +123,35 @@ async def create_analysis(
             headers={"Cache-Control": "no-store"},
         )
     return await analyze(form.uploads, services, engine=form.engine, ab_key=client)
+
+
+async def _queued(
+    jobs: Jobs, form: AnalysisForm, client: str, stream: bool, services: Services
+) -> AnalysisResult | StreamingResponse:
+    job_id = await jobs.submit(form.uploads, form.engine, client)
+    deadline = services.settings.pipeline.request_timeout_seconds
+    if stream:
+        return StreamingResponse(
+            _relay(jobs, job_id, client, deadline),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-store"},
+        )
+    try:
+        return AnalysisResult.model_validate(await jobs.answer(job_id, client, deadline))
+    finally:
+        # Answered, failed or timed out: nobody asks for it again, so its record leaves Redis now
+        # (and a worker that has not begun it skips it).
+        with contextlib.suppress(RxlensError):
+            await jobs.delete(job_id, client)
+
+
+async def _relay(jobs: Jobs, job_id: str, client: str, deadline: float) -> AsyncIterator[bytes]:
+    """The worker's events as the in-process stream sends them (its own `queued` and `started` too)."""
+    try:
+        async for event in jobs.events(job_id, client, deadline):
+            yield sse(event.name, event.data)
+    except RxlensError as error:
+        yield sse("error", problem(error))
+    finally:
+        with contextlib.suppress(RxlensError):
+            await jobs.delete(job_id, client)

@@ -2,35 +2,55 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from rxlens import __version__
 from rxlens.api.deps import ServicesDep
 from rxlens.errors import RxlensError
+from rxlens.queue.jobs import Jobs
 
 router = APIRouter(tags=["operations"])
 
 
 @router.get("/healthz", summary="Database reachable and model loaded")
-async def healthz(services: ServicesDep) -> JSONResponse:
+async def healthz(services: ServicesDep, request: Request) -> JSONResponse:
     """ok: all ready. degraded (still 200): the database does not answer but the catalog loaded
     before keeps matching. unavailable (503): no model yet, or no catalog to match against."""
     catalog = services.catalog
-    body: dict[str, object] = {"version": __version__, "model": "ready" if services.ocr_ready else "loading"}
+    queued = services.settings.queue.jobs
+    model = "on workers" if queued else "ready" if services.ocr_ready else "loading"
+    body: dict[str, object] = {"version": __version__, "model": model}
     try:
         body["catalog_version"] = await services.blocking.run(catalog.check)
         body["database"] = "ok"
     except RxlensError as error:
         body["database"] = error.message
         body["catalog_version"] = catalog.loaded_version
-    if not services.ocr_ready or body["catalog_version"] is None:
+    body |= await _queue_and_limits(request)
+    if (
+        (not queued and not services.ocr_ready)
+        or body["catalog_version"] is None
+        or body.get("queue") == "down"
+    ):
         status = "unavailable"
     else:
         status = "ok" if body["database"] == "ok" else "degraded"
     body["status"] = status
     return JSONResponse(body, status_code=503 if status == "unavailable" else 200)
+
+
+async def _queue_and_limits(request: Request) -> dict[str, object]:
+    """`queue` (with a broker): whether Redis answers, without which no job can be taken or read;
+    `limits`: shared (through Redis) or per-process (no Redis configured, or it went away)."""
+    state = request.app.state
+    body: dict[str, object] = {}
+    jobs: Jobs = state.jobs
+    if jobs.queued:
+        body["queue"] = "ok" if await jobs.log.ping() else "down"
+    body["limits"] = "shared" if getattr(state.rate_limiter, "shared", False) else "per-process"
+    return body
 
 
 @router.get("/metrics", summary="Prometheus metrics")

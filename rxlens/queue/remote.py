@@ -1,0 +1,102 @@
+"""Jobs on the queue: events in Redis (sealed, with a time-to-live), runs on Celery workers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from rxlens.concurrency import Blocking
+from rxlens.config import QueueSettings
+from rxlens.errors import QueueUnavailable
+from rxlens.images.intake import Upload
+from rxlens.queue.app import TASK, make_celery
+from rxlens.queue.events import Event, Keys, open_event, seal_event
+from rxlens.queue.sealing import Sealer
+
+
+@asynccontextmanager
+async def _redis_errors(doing: str) -> AsyncIterator[None]:
+    from redis.exceptions import RedisError
+
+    try:
+        yield
+    except RedisError:
+        raise QueueUnavailable(f"Redis did not answer when asked to {doing}.") from None
+
+
+class RedisLog:
+    def __init__(self, settings: QueueSettings, sealer: Sealer) -> None:
+        import redis.asyncio as aioredis
+        from redis.asyncio.retry import Retry
+        from redis.backoff import ExponentialBackoff
+
+        self.keys, self.sealer, self.ttl = Keys(settings), sealer, settings.job_ttl_seconds
+        timeout = settings.connect_timeout_seconds
+        # A Redis restart (a second or two) is ridden out; a longer outage becomes a 503.
+        self.redis = aioredis.Redis.from_url(
+            settings.redis_url or "",
+            socket_connect_timeout=timeout,
+            socket_timeout=timeout,
+            retry=Retry(ExponentialBackoff(cap=1.0, base=0.1), retries=8),
+        )
+
+    async def create(self, job_id: str, owner: str, first: Event) -> None:
+        job, events = self.keys.job(job_id), self.keys.events(job_id)
+        async with _redis_errors("record the job"), self.redis.pipeline(transaction=True) as pipe:
+            pipe.set(job, self.sealer.seal_json({"owner": owner}), ex=self.ttl)
+            pipe.rpush(events, seal_event(self.sealer, first))
+            pipe.expire(events, self.ttl)
+            await pipe.execute()
+
+    async def add(self, job_id: str, event: Event) -> None:
+        async with _redis_errors("record progress"):
+            await self.redis.rpushx(self.keys.events(job_id), seal_event(self.sealer, event))
+
+    async def read(self, job_id: str, start: int) -> list[Event]:
+        async with _redis_errors("read the job's progress"):
+            tokens = await self.redis.lrange(self.keys.events(job_id), start, -1)
+        return [open_event(self.sealer, t) for t in tokens]
+
+    async def owner(self, job_id: str) -> str | None:
+        async with _redis_errors("read the job"):
+            token = await self.redis.get(self.keys.job(job_id))
+        value = self.sealer.open_json(token) if token is not None else None
+        return str(value["owner"]) if isinstance(value, dict) else None
+
+    async def delete(self, job_id: str) -> None:
+        async with _redis_errors("delete the job"):
+            await self.redis.delete(self.keys.job(job_id), self.keys.events(job_id))
+
+    async def ping(self) -> bool:
+        try:
+            return bool(await self.redis.ping())
+        except Exception:  # any failure means "not answering" to /healthz
+            return False
+
+    async def close(self) -> None:
+        await self.redis.aclose()
+
+
+class CeleryRunner:
+    """Sends the job (photos sealed) to RabbitMQ; a worker runs it."""
+
+    def __init__(self, settings: QueueSettings, sealer: Sealer, blocking: Blocking) -> None:
+        self.settings, self.sealer, self.blocking = settings, sealer, blocking
+        self.celery = make_celery(settings)
+
+    async def start(self, job_id: str, uploads: list[Upload], engine: str | None, owner: str) -> None:
+        photos = [[u.name, self.sealer.seal(u.data)] for u in uploads]
+        try:
+            await self.blocking.run(self._send, job_id, photos, engine, owner)
+        except Exception as error:  # kombu/amqp raise many kinds; all mean "not queued"
+            raise QueueUnavailable(f"RabbitMQ did not take the job ({type(error).__name__}).") from None
+
+    def _send(self, job_id: str, photos: list[list[str]], engine: str | None, ab_key: str) -> Any:
+        return self.celery.send_task(
+            TASK,
+            args=[job_id, photos, engine, ab_key],
+            task_id=job_id,
+            expires=self.settings.job_ttl_seconds,
+            retry=True,
+        )
