@@ -155,3 +155,21 @@ def test_dead_database_health_503_and_unmatched_analyses(
     assert health.status_code == 503 and "Could not read the catalog version" in health.json()["database"]
     assert record.status_code == 200
     assert any("drug catalog unavailable" in w for w in record.json()["warnings"])
+
+
+def test_jobs_without_a_broker_run_in_this_process(base: str, bag: bytes) -> None:
+    """The embedded default: the same /v1/jobs API, the work done here."""
+    created = httpx.post(f"{base}/v1/jobs", files=files(bag), timeout=60)
+    assert created.status_code == 202 and created.headers["location"].startswith("/v1/jobs/")
+    job = created.headers["location"]
+    with httpx.stream("GET", f"{base}{job}/events", timeout=120) as stream:
+        text = stream.read().decode()
+    names = [line.removeprefix("event: ") for line in text.splitlines() if line.startswith("event: ")]
+    assert names[0] == "queued" and names[-1] == "result" and "photo_read" in names
+    state = httpx.get(f"{base}{job}", timeout=30).json()
+    assert state["status"] == "done" and state["record"]["medications"]
+    assert httpx.delete(f"{base}{job}", timeout=30).status_code == 204
+    assert httpx.get(f"{base}{job}", timeout=30).status_code == 404
+    assert (
+        httpx.post(f"{base}/v1/jobs", content=b"x", headers={"Content-Type": "text/plain"}).status_code == 415
+    )

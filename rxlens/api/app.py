@@ -48,16 +48,20 @@ async def _start(services: Services) -> None:
 def _limits(app: FastAPI, settings: Settings, services: Services) -> None:
     s = settings.service
     app.state.identity = Identity(s)
+    # In-process, analyses wait for the machine's OCR slots (with Redis: shared by the processes of
+    # `serve --workers N`, which share the cores); on a queue they wait for workers, and the API
+    # holds only a coroutine per request, so the bound is about memory, not cores.
+    capacity = s.max_concurrent or (QUEUED_CAPACITY if settings.queue.jobs else services.blocking.ocr_slots)
     if settings.queue.redis_url:
-        from rxlens.api.shared_limits import SharedRateLimiter
+        from rxlens.api.shared_limits import SharedAdmission, SharedRateLimiter
 
-        app.state.rate_limiter = SharedRateLimiter(s, settings.queue, services.metrics)
+        rate = SharedRateLimiter(s, settings.queue, services.metrics)
+        lease = settings.pipeline.request_timeout_seconds + s.queue_seconds
+        app.state.rate_limiter = rate
+        app.state.admission = SharedAdmission(capacity, s, settings.queue, lease, rate)
     else:
         app.state.rate_limiter = RateLimiter(s)
-    # In-process, analyses wait for this process's OCR slots; on a queue they wait for workers,
-    # and the API holds only a coroutine per request, so the bound is about memory, not cores.
-    capacity = s.max_concurrent or (QUEUED_CAPACITY if settings.queue.jobs else services.blocking.ocr_slots)
-    app.state.admission = Admission(capacity, s.queue_size, s.queue_seconds)
+        app.state.admission = Admission(capacity, s.queue_size, s.queue_seconds)
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
@@ -73,6 +77,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         yield
         await app.state.jobs.close()
         await app.state.rate_limiter.close()
+        await app.state.admission.close()
         opened.close()
         if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # its live gauges stop counting
             from prometheus_client import multiprocess

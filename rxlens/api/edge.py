@@ -9,7 +9,7 @@ from __future__ import annotations
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from rxlens.api.limits import Admission, RateLimiter
+from rxlens.api.limits import RateLimiter, Slots
 from rxlens.api.problems import response
 from rxlens.config import Settings
 from rxlens.errors import NotMultipart, RequestTooLarge, RxlensError
@@ -67,14 +67,15 @@ class Edge:
             return
         state = scope["app"].state
         metrics: Metrics = state.services.metrics
-        admission: Admission | None = state.admission if route == ANALYSES else None
+        admission: Slots | None = state.admission if route == ANALYSES else None
+        slot = None
         try:
             client = state.identity.of(scope)  # 401 for a wrong key
             scope.setdefault("state", {})["client"] = client
             if route in (ANALYSES, JOBS):
                 await self._admit_body(scope, client, state.rate_limiter)
             if admission:
-                await admission.enter()
+                slot = await admission.enter()
         except RxlensError as error:
             metrics.rejected.labels(error.code).inc()
             await response(error)(scope, receive, send)
@@ -83,7 +84,7 @@ class Edge:
             await self.app(scope, counted(receive, self.limit), send)
         finally:
             if admission:
-                admission.leave()
+                await admission.release(slot)
 
     async def _admit_body(self, scope: Scope, client: str, rate: RateLimiter) -> None:
         await rate.take(client)  # 429

@@ -10,9 +10,19 @@ import asyncio
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
+from typing import Protocol
 
 from rxlens.config import ServiceSettings
 from rxlens.errors import Overloaded, RateLimited
+
+
+class Slots(Protocol):
+    """Admission as the edge uses it: in this process (Admission) or shared (SharedAdmission)."""
+
+    async def enter(self) -> str | None: ...
+    async def release(self, token: str | None) -> None: ...
+    async def close(self) -> None: ...
+
 
 _MAX_CLIENTS = 10_000  # buckets kept; the least recently seen are forgotten first
 
@@ -53,7 +63,7 @@ class Admission:
         self.active = 0
         self.waiting: deque[asyncio.Future[None]] = deque()
 
-    def _busy(self, retry_after: float) -> Overloaded:
+    def busy(self, retry_after: float) -> Overloaded:
         return Overloaded(
             f"{self.active} analyses are running and {len(self.waiting)} are waiting.", retry_after
         )
@@ -63,7 +73,7 @@ class Admission:
             self.active += 1
             return
         if len(self.waiting) >= self.queue:
-            raise self._busy(self.deadline)
+            raise self.busy(self.deadline)
         turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.waiting.append(turn)
         try:
@@ -73,12 +83,18 @@ class Admission:
             if _granted(turn):  # the slot arrived just as time ran out: take it
                 return
             self._forget(turn)
-            raise self._busy(self.deadline) from None
+            raise self.busy(self.deadline) from None
         except asyncio.CancelledError:  # the client went away while waiting
             if _granted(turn):
                 self.leave()
             self._forget(turn)
             raise
+
+    async def release(self, _token: str | None = None) -> None:
+        self.leave()
+
+    async def close(self) -> None:
+        return None
 
     def _forget(self, turn: asyncio.Future[None]) -> None:
         if turn in self.waiting:

@@ -1,25 +1,39 @@
-"""The rate limit shared by every API process through Redis (the `limits` package).
+"""The rate and admission limits shared by every API process through Redis.
 
+Rate (the `limits` package):
 Each client may send `rate_burst` analyses in any window of burst ÷ rate minutes (a moving
 window: 10 in any 20 s for 30/min with a burst of 10), the same average and burst as the
-in-process token bucket. If Redis does not answer, this process falls back to its own bucket
-(so the API keeps serving), `/healthz` says `limits: per-process` and
-`rxlens_shared_limits_up` is 0 until Redis answers again.
+in-process token bucket.
+
+Admission: a counting semaphore in one sorted set (member: a slot's token, score: when its lease
+ends), taken and released by one Lua script each, so two processes can never both take the last
+slot. A lease outlives the longest request; a process that dies holding slots loses them when
+their leases end, not never.
+
+If Redis does not answer, this process falls back to its own bucket and slots (so the API keeps
+serving), `/healthz` says `limits: per-process` and `rxlens_shared_limits_up` is 0 until Redis
+answers again (asked at most every few seconds).
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import time
+import uuid
 
-from rxlens.api.limits import RateLimiter
+from redis.exceptions import RedisError
+
+from rxlens.api.limits import Admission, RateLimiter
 from rxlens.config import QueueSettings, ServiceSettings
 from rxlens.errors import RateLimited
 from rxlens.metrics import Metrics
 
 log = logging.getLogger("rxlens.api")
+RedisErrors = (RedisError, OSError)
 _RETRY_REDIS_SECONDS = 5.0  # after a failure, Redis is asked again this much later
+_WAIT_STEP = 0.05  # how often a waiting request asks for a slot again
 
 
 class SharedRateLimiter:
@@ -75,3 +89,71 @@ class SharedRateLimiter:
             )
         self.down_until = time.monotonic() + _RETRY_REDIS_SECONDS
         self.metrics.shared_limits_up.set(0)
+
+
+_TAKE = """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[3]) then
+  redis.call('ZADD', KEYS[1], ARGV[2], ARGV[4])
+  redis.call('EXPIRE', KEYS[1], ARGV[5])
+  return 1
+end
+return 0
+"""
+
+
+class SharedAdmission:
+    """`capacity` analyses at once across every API process; up to `queue` more wait here."""
+
+    def __init__(
+        self,
+        capacity: int,
+        service: ServiceSettings,
+        queue: QueueSettings,
+        lease: float,
+        rate: SharedRateLimiter,
+    ) -> None:
+        import redis.asyncio as aioredis
+
+        self.capacity, self.lease, self.rate = capacity, lease, rate
+        self.local = Admission(capacity, service.queue_size, service.queue_seconds)
+        self.key = f"{queue.prefix}:admitted"
+        timeout = queue.connect_timeout_seconds
+        self.redis = aioredis.Redis.from_url(
+            queue.redis_url or "", socket_connect_timeout=timeout, socket_timeout=timeout
+        )
+        self.script = self.redis.register_script(_TAKE)
+        self.held: list[str | None] = []  # per entered request, in order: its token (None: local)
+
+    async def _try(self, token: str) -> bool:
+        now = time.time()
+        args: list[str | float | int] = [now, now + self.lease, self.capacity, token, int(self.lease) + 60]
+        return bool(await self.script(keys=[self.key], args=args))
+
+    async def enter(self) -> str | None:
+        if not self.rate.shared:
+            await self.local.enter()
+            return None
+        token, waited = uuid.uuid4().hex, 0.0
+        try:
+            while not await self._try(token):
+                if waited >= self.local.deadline or len(self.local.waiting) >= self.local.queue:
+                    raise self.local.busy(self.local.deadline)
+                await asyncio.sleep(_WAIT_STEP)
+                waited += _WAIT_STEP
+        except RedisErrors as error:
+            self.rate._went_down(error)
+            await self.local.enter()
+            return None
+        return token
+
+    async def release(self, token: str | None) -> None:
+        if token is None:
+            self.local.leave()
+            return
+        with contextlib.suppress(Exception):  # a lost release ends with its lease
+            await self.redis.zrem(self.key, token)
+
+    async def close(self) -> None:
+        with contextlib.suppress(Exception):
+            await self.redis.aclose()
