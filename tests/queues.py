@@ -18,7 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -114,14 +114,18 @@ class WorkerProcess:
 
 
 @contextmanager
-def workers(count: int, env: dict[str, str]) -> Iterator[list[WorkerProcess]]:
-    """`count` real `rxlens worker` processes, each ready (model and index loaded) when yielded."""
+def workers(
+    count: int, env: dict[str, str], metrics_ports: Sequence[int] = ()
+) -> Iterator[list[WorkerProcess]]:
+    """`count` real `rxlens worker` processes, each ready (model and index loaded) when yielded;
+    worker i serves its metrics on metrics_ports[i] when given."""
     started = []
     try:
-        for _ in range(count):
+        for i in range(count):
+            port = {"RXLENS_QUEUE__WORKER_METRICS_PORT": str(metrics_ports[i])} if metrics_ports else {}
             log = tempfile.TemporaryFile("w+")  # noqa: SIM115 (closed by WorkerProcess.stop)
             proc = subprocess.Popen(
-                [sys.executable, "-m", "rxlens", "worker"], env=env, stdout=log, stderr=log, text=True
+                [sys.executable, "-m", "rxlens", "worker"], env=env | port, stdout=log, stderr=log, text=True
             )
             started.append(WorkerProcess(proc, log))
         for worker in started:

@@ -67,10 +67,13 @@ def queue_settings(queue: SessionQueue, data_dir: Path, broker_url: str | None =
     return settings
 
 
+METRICS_PORTS = (free_port(), free_port())
+
+
 @pytest.fixture(scope="module")
 def pool(worker_env: dict[str, str]) -> Iterator[list[WorkerProcess]]:
     """Two workers for the module (starting one takes ~10 s); the last test kills one."""
-    with workers(2, worker_env) as started:
+    with workers(2, worker_env, METRICS_PORTS) as started:
         yield started
 
 
@@ -164,12 +167,20 @@ def test_the_synchronous_api_runs_on_a_worker_and_leaves_nothing_behind(
     assert answer.status_code == 200, answer.text
     assert answer.json()["medications"]
     assert any("rxlens.analyze" in w.output() for w in pool)  # a worker ran it, not this process
+    counted = sum(_requests_counted(port) for port in METRICS_PORTS)  # each worker's own /metrics
+    assert counted >= 1
     streamed = httpx.post(
         f"{api}/v1/analyses", files=files(photos[1]), headers={"Accept": "text/event-stream"}, timeout=120
     )
     assert "event: started" in streamed.text and "event: result" in streamed.text
     left = [k for k in queue.redis_keys() if ":rate" not in k]
     assert not [k for k in left if ":job:" in k], "an answered synchronous job is deleted at once"
+
+
+def _requests_counted(port: int) -> float:
+    text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=10).text
+    rows = [line for line in text.splitlines() if line.startswith("rxlens_requests_total{")]
+    return sum(float(line.rsplit(" ", 1)[1]) for line in rows)
 
 
 def test_another_client_cannot_read_a_job(api: str, photos: list[bytes], queue: SessionQueue) -> None:
