@@ -4,6 +4,7 @@ limited exactly as one client), and 7 clients each sending 5 photos at once (eve
 request must be 200; the rest 503 with Retry-After).
 
     .venv/bin/python -m bench.load [--seconds 60]
+    .venv/bin/python -m bench.load --queue [--seconds 60]   (the job queue: bench/queue_load.py)
 
 Clients post generated photos and, like a polite app, wait Retry-After on 429/503.
 Prints throughput, latency of accepted requests, status counts and the server's memory every 10 s.
@@ -144,8 +145,14 @@ def scenarios(url: str, pid: int, pool: list[bytes], seconds: float, limited: bo
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--queue", action="store_true", help="through RabbitMQ + Redis and 1 vs 2 workers")
     args = parser.parse_args()
     pool = [u.data for u in photos(8, seed=5)]
+    if args.queue:
+        from bench.queue_load import main as through_the_queue
+
+        through_the_queue(args.seconds, pool)
+        return
     rows = list(HEADER)
     for limited in (False, True):
         port = free_port()
