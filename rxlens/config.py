@@ -188,6 +188,9 @@ class QueueSettings(BaseModel):
     job_ttl_seconds: int = Field(default=900, ge=30)
     # Seconds to wait for a broker or Redis that does not answer before the request fails.
     connect_timeout_seconds: float = Field(default=5.0, gt=0)
+    # The largest job message (sealed photos, ~1.34 × their bytes); RabbitMQ's own limit is
+    # max_message_size (128 MiB in 3.13, 16 MiB by default from 4.0): keep this below it.
+    max_message_bytes: int = Field(default=100_000_000, gt=0)
     # A worker serves its own Prometheus metrics on this port (0: off).
     worker_metrics_port: int = Field(default=0, ge=0, le=65535)
 

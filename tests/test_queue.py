@@ -22,6 +22,7 @@ from rxlens.api.app import create_app
 from rxlens.api.identity import new_key
 from rxlens.catalog.bundled import Bundle
 from rxlens.config import QueueSettings, Settings
+from rxlens.queue.message import JobMessage
 from rxlens.queue.sealing import new_secret
 from tests.databases import copy_saved_index
 from tests.http import free_port, running
@@ -64,6 +65,8 @@ def queue_settings(queue: SessionQueue, data_dir: Path, broker_url: str | None =
     )
     settings = Settings(data_dir=data_dir, queue=q)
     settings.service.api_key_hashes = [KEY_HASH]
+    # the rate limit is shared through Redis by every app of the session: not what is tested here
+    settings.service.rate_per_minute, settings.service.rate_burst = 100_000, 100_000
     return settings
 
 
@@ -275,6 +278,38 @@ def _events_so_far(queue: SessionQueue, job: str) -> list[tuple[str, dict[str, o
     client.close()
     sealer = Sealer(settings)
     return [(e.name, e.data) for e in (open_event(sealer, t) for t in tokens)]
+
+
+def test_a_job_is_answered_once_and_a_foreign_message_is_refused(queue: SessionQueue) -> None:
+    """The worker's side on the real Redis: the first answer counts, a second run's is dropped;
+    a message sealed with another secret ends the job with an error, not a crash."""
+    from rxlens.queue.events import Keys, WorkerEvents
+    from rxlens.queue.sealing import Sealer
+
+    settings = QueueSettings(redis_url=REDIS, prefix=queue.prefix, secret_key=SECRET)
+    events, keys = WorkerEvents(settings, Sealer(settings)), Keys(settings)
+    events.redis.set(keys.job("j1"), "x", ex=60)
+    events.redis.rpush(keys.events("j1"), "queued")
+    assert events.waiting("j1")
+    assert events.finish("j1", "result", {"n": 1}) and not events.waiting("j1")
+    assert not events.finish("j1", "result", {"n": 2})  # a redelivered run: nothing appended
+    assert events.redis.llen(keys.events("j1")) == 2
+    assert not events.finish("gone", "result", {})  # a deleted job gets no answer
+    other = Sealer(QueueSettings(secret_key=SecretStr(new_secret())))
+    with pytest.raises(ValueError):
+        JobMessage.unseal(Sealer(settings), JobMessage([], None, "ip:x").seal(other))
+    events.redis.delete(*keys.all("j1"))
+    events.close()
+
+
+def test_photos_too_large_to_queue_are_a_413(
+    queue: SessionQueue, settings: Settings, photos: list[bytes]
+) -> None:
+    small = queue_settings(queue, settings.data_dir)
+    small.queue.max_message_bytes = 1000
+    with running(create_app(small)) as api:
+        answer = httpx.post(f"{api}/v1/jobs", files=files(photos[0]), timeout=60)
+        assert answer.status_code == 413 and answer.json()["code"] == "RequestTooLarge", answer.text
 
 
 def test_a_worker_killed_mid_job_hands_it_to_another(

@@ -50,7 +50,7 @@ def test_admission_holds_across_processes() -> None:
     async def run() -> None:
         queue, service = _queue(), _service()
         rates = [SharedRateLimiter(service, queue, Metrics()) for _ in range(2)]
-        a, b = (SharedAdmission(2, service, queue, 60, rate) for rate in rates)
+        a, b = (SharedAdmission(2, service, queue, 60, rate, "host-a") for rate in rates)
         one, two = await a.enter(), await b.enter()
         assert one and two  # shared slots, not local ones
         started = time.monotonic()
@@ -78,7 +78,7 @@ def test_without_redis_each_process_limits_itself_and_says_so() -> None:
         assert b"rxlens_shared_limits_up 0.0" in metrics.exposition()
         with pytest.raises(RateLimited):
             await limiter.take("ip:10.0.0.1")  # the per-process bucket still limits
-        admission = SharedAdmission(1, service, queue, 60, limiter)
+        admission = SharedAdmission(1, service, queue, 60, limiter, "host-a")
         assert await admission.enter() is None  # a local slot
         with pytest.raises(Overloaded):
             await admission.enter()

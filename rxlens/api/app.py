@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -24,7 +25,9 @@ from rxlens.queue.open import open_jobs
 from rxlens.services import Services, init_catalog
 
 log = logging.getLogger("rxlens")
-QUEUED_CAPACITY = 64  # analyses one API process waits on at once when workers run them
+# Analyses the whole fleet's API processes wait on at once when queue workers run them (each is
+# only a coroutine): enough for ~40 photos/s answered in ~5 s; RXLENS_SERVICE__MAX_CONCURRENT sets it.
+QUEUED_CAPACITY = 256
 
 
 async def _start(services: Services) -> None:
@@ -56,9 +59,12 @@ def _limits(app: FastAPI, settings: Settings, services: Services) -> None:
         from rxlens.api.shared_limits import SharedAdmission, SharedRateLimiter
 
         rate = SharedRateLimiter(s, settings.queue, services.metrics)
-        lease = settings.pipeline.request_timeout_seconds + s.queue_seconds
+        # A slot is leased for the longest a request can hold it: upload, wait, analysis; a
+        # process that dies holding slots loses them when their leases end.
+        lease = settings.pipeline.request_timeout_seconds + s.queue_seconds + 60
+        scope = "fleet" if settings.queue.jobs else socket.gethostname()
         app.state.rate_limiter = rate
-        app.state.admission = SharedAdmission(capacity, s, settings.queue, lease, rate)
+        app.state.admission = SharedAdmission(capacity, s, settings.queue, lease, rate, scope)
     else:
         app.state.rate_limiter = RateLimiter(s)
         app.state.admission = Admission(capacity, s.queue_size, s.queue_seconds)

@@ -54,15 +54,31 @@ class SharedRateLimiter:
         )
         self.limiter = MovingWindowRateLimiter(self.storage)
         self.local = RateLimiter(service)
-        self.metrics, self.down_until = metrics, 0.0
+        self.metrics, self.down_until, self.probing = metrics, 0.0, False
         metrics.shared_limits_up.set(1)
 
     @property
     def shared(self) -> bool:
-        return self.down_until <= time.monotonic()
+        """Redis is believed to answer. After a failure, one request at a time asks it again
+        (every _RETRY_REDIS_SECONDS); the others stay per-process meanwhile, not all at once."""
+        return self.down_until == 0.0
+
+    def may_ask(self) -> bool:
+        if self.shared:
+            return True
+        if self.probing or time.monotonic() < self.down_until:
+            return False
+        self.probing = True
+        return True
+
+    def came_back(self) -> None:
+        if not self.shared:
+            log.warning("shared limits available again")
+        self.down_until, self.probing = 0.0, False
+        self.metrics.shared_limits_up.set(1)
 
     async def take(self, client: str) -> None:
-        if not self.shared:
+        if not self.may_ask():
             self.local.take_now(client)
             return
         try:
@@ -71,10 +87,10 @@ class SharedRateLimiter:
                 stats = await self.limiter.get_window_stats(self.item, client)
                 wait = max(1.0, stats.reset_time - time.time())
         except Exception as error:  # any storage failure: serve on, per process
-            self._went_down(error)
+            self.went_down(error)
             self.local.take_now(client)
             return
-        self.metrics.shared_limits_up.set(1)
+        self.came_back()
         if not allowed:
             raise RateLimited(f"Too many requests from this client; try again in {wait:.0f} s.", wait)
 
@@ -82,20 +98,22 @@ class SharedRateLimiter:
         with contextlib.suppress(Exception):  # closing a client whose server is gone
             await self.storage.bridge.get_connection().aclose()  # type: ignore[attr-defined]
 
-    def _went_down(self, error: Exception) -> None:
+    def went_down(self, error: Exception) -> None:
         if self.shared:
-            log.warning(
-                "shared rate limit unavailable (%s): per-process limits for now", type(error).__name__
-            )
-        self.down_until = time.monotonic() + _RETRY_REDIS_SECONDS
+            log.warning("shared limits unavailable (%s): per-process for now", type(error).__name__)
+        self.down_until, self.probing = time.monotonic() + _RETRY_REDIS_SECONDS, False
         self.metrics.shared_limits_up.set(0)
 
 
+# The server's clock, not the callers': API hosts whose clocks differ cannot expire each other's
+# leases early. ARGV: lease seconds, capacity, token.
 _TAKE = """
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
-if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[3]) then
-  redis.call('ZADD', KEYS[1], ARGV[2], ARGV[4])
-  redis.call('EXPIRE', KEYS[1], ARGV[5])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1e6
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[2]) then
+  redis.call('ZADD', KEYS[1], now + tonumber(ARGV[1]), ARGV[3])
+  redis.call('EXPIRE', KEYS[1], math.ceil(tonumber(ARGV[1])) + 60)
   return 1
 end
 return 0
@@ -103,7 +121,9 @@ return 0
 
 
 class SharedAdmission:
-    """`capacity` analyses at once across every API process; up to `queue` more wait here."""
+    """`capacity` analyses at once across the API processes sharing `scope` (a machine's
+    processes when the analyses run on its own cores; the whole fleet when they run on queue
+    workers); up to `queue` more wait in each process, at most `queue_seconds`."""
 
     def __init__(
         self,
@@ -112,40 +132,50 @@ class SharedAdmission:
         queue: QueueSettings,
         lease: float,
         rate: SharedRateLimiter,
+        scope: str,
     ) -> None:
         import redis.asyncio as aioredis
 
         self.capacity, self.lease, self.rate = capacity, lease, rate
         self.local = Admission(capacity, service.queue_size, service.queue_seconds)
-        self.key = f"{queue.prefix}:admitted"
+        self.key, self.waiting = f"{queue.prefix}:admitted:{scope}", 0
         timeout = queue.connect_timeout_seconds
         self.redis = aioredis.Redis.from_url(
             queue.redis_url or "", socket_connect_timeout=timeout, socket_timeout=timeout
         )
         self.script = self.redis.register_script(_TAKE)
-        self.held: list[str | None] = []  # per entered request, in order: its token (None: local)
 
     async def _try(self, token: str) -> bool:
-        now = time.time()
-        args: list[str | float | int] = [now, now + self.lease, self.capacity, token, int(self.lease) + 60]
-        return bool(await self.script(keys=[self.key], args=args))
+        return bool(await self.script(keys=[self.key], args=[self.lease, self.capacity, token]))
 
     async def enter(self) -> str | None:
-        if not self.rate.shared:
+        if not self.rate.may_ask():
             await self.local.enter()
             return None
-        token, waited = uuid.uuid4().hex, 0.0
+        token = uuid.uuid4().hex
         try:
-            while not await self._try(token):
-                if waited >= self.local.deadline or len(self.local.waiting) >= self.local.queue:
-                    raise self.local.busy(self.local.deadline)
-                await asyncio.sleep(_WAIT_STEP)
-                waited += _WAIT_STEP
+            if not await self._try(token):
+                await self._wait(token)
         except RedisErrors as error:
-            self.rate._went_down(error)
+            self.rate.went_down(error)
             await self.local.enter()
             return None
+        self.rate.came_back()
         return token
+
+    async def _wait(self, token: str) -> None:
+        if self.waiting >= self.local.queue:
+            raise self.local.busy(self.local.deadline)
+        self.waiting += 1
+        try:
+            async with asyncio.timeout(self.local.deadline):
+                while not await self._try(token):
+                    await asyncio.sleep(_WAIT_STEP)
+        except TimeoutError:
+            await self.release(token)  # in case the slot came with the timeout
+            raise self.local.busy(self.local.deadline) from None
+        finally:
+            self.waiting -= 1
 
     async def release(self, token: str | None) -> None:
         if token is None:

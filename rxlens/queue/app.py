@@ -45,6 +45,9 @@ def make_celery(settings: QueueSettings) -> Celery:
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
+        # solo pool's default concurrency is the host's core count, and prefetch = concurrency ×
+        # multiplier: 1 here, so a worker never holds a second job while it works on one
+        worker_concurrency=1,
         task_ignore_result=True,
         task_serializer="json",
         accept_content=["json"],
@@ -55,6 +58,5 @@ def make_celery(settings: QueueSettings) -> Celery:
         task_publish_retry_policy={"max_retries": 3, "interval_start": 0.2, "interval_step": 0.5},
         worker_hijack_root_logger=False,
         worker_redirect_stdouts=False,
-        worker_cancel_long_running_tasks_on_connection_loss=False,
     )
     return app

@@ -37,18 +37,36 @@ class Keys:
     def events(self, job_id: str) -> str:
         return f"{self.prefix}:events:{job_id}"
 
+    def done(self, job_id: str) -> str:
+        return f"{self.prefix}:done:{job_id}"
+
+    def all(self, job_id: str) -> list[str]:
+        return [self.job(job_id), self.events(job_id), self.done(job_id)]
+
+
+# The answer is written once: the first worker to finish sets the job's `done` flag and appends
+# its final event; a second run of the same job (redelivered after a connection drop while the
+# first still ran) finds the flag and appends nothing. A deleted job (no events list) gets none.
+_FINISH = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+if redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[2]) then
+  redis.call('RPUSH', KEYS[1], ARGV[1])
+  return 1
+end
+return 0
+"""
+
 
 class WorkerEvents:
-    """The worker's side (blocking redis client): append events to a job's list."""
+    """The worker's side (blocking redis client): a job's progress and its one answer."""
 
     def __init__(self, settings: QueueSettings, sealer: Sealer) -> None:
         import redis
-
-        self.keys, self.sealer = Keys(settings), sealer
-        timeout = settings.connect_timeout_seconds
         from redis.backoff import ExponentialBackoff
         from redis.retry import Retry
 
+        self.keys, self.sealer = Keys(settings), sealer
+        timeout = settings.connect_timeout_seconds
         # A Redis restart mid-job (a second or two) is ridden out, not turned into a failed job.
         self.redis = redis.Redis.from_url(
             settings.redis_url or "",
@@ -56,19 +74,23 @@ class WorkerEvents:
             socket_timeout=timeout,
             retry=Retry(ExponentialBackoff(cap=1.0, base=0.1), retries=8),
         )
+        self._finish = self.redis.register_script(_FINISH)
 
     def add(self, job_id: str, name: str, data: dict[str, Any]) -> None:
         # RPUSHX: a job deleted (or expired) meanwhile is not brought back by its own progress
         self.redis.rpushx(self.keys.events(job_id), seal_event(self.sealer, Event(name, data)))
 
-    def finished(self, job_id: str) -> bool:
-        """Whether the job already has its answer (a redelivered message is then not run again)."""
-        tokens = self.redis.lrange(self.keys.events(job_id), 0, -1)
-        return any(open_event(self.sealer, t).final for t in tokens)
+    def finish(self, job_id: str, name: str, data: dict[str, Any]) -> bool:
+        """Append the job's answer unless it has one (or is gone); True when this one counts."""
+        token = seal_event(self.sealer, Event(name, data))
+        keys = [self.keys.events(job_id), self.keys.done(job_id)]
+        return bool(self._finish(keys=keys, args=[token, self.keys.ttl]))
 
-    def exists(self, job_id: str) -> bool:
-        """A job deleted (or expired) before a worker took it is not run."""
-        return bool(self.redis.exists(self.keys.job(job_id)))
+    def waiting(self, job_id: str) -> bool:
+        """The job exists and has no answer yet (a deleted, expired or answered job is not run)."""
+        return bool(self.redis.exists(self.keys.job(job_id))) and not self.redis.exists(
+            self.keys.done(job_id)
+        )
 
     def close(self) -> None:
         self.redis.close()
@@ -79,7 +101,8 @@ def seal_event(sealer: Sealer, event: Event) -> str:
 
 
 def open_event(sealer: Sealer, token: bytes | str) -> Event:
+    """Raises ValueError for anything that is not an event sealed with our secret."""
     value = sealer.open_json(token)
-    if not isinstance(value, dict):
+    if not isinstance(value, dict) or not isinstance(value.get("event"), str):
         raise ValueError("not an event")
-    return Event(str(value["event"]), dict(value.get("data") or {}))
+    return Event(value["event"], dict(value.get("data") or {}))

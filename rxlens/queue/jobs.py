@@ -19,6 +19,10 @@ from rxlens.queue.events import Event
 
 POLL_SECONDS = 0.05  # how often a waiting request looks at its job's events
 _CHECK_EVERY = 20  # idle polls (~1 s) between checks that the job still exists
+_GONE = (
+    "The job is gone before its answer: deleted, expired, or lost with a Redis that restarted "
+    "without persistence."
+)
 _SLOW_HINT = "Every worker is busy or none is running; the job may still finish: ask GET /v1/jobs/{id}."
 
 
@@ -33,6 +37,7 @@ class JobLog(Protocol):
 
 class Runner(Protocol):
     async def start(self, job_id: str, uploads: list[Upload], engine: str | None, owner: str) -> None: ...
+    async def cancel(self, job_id: str) -> None: ...
 
 
 class Jobs:
@@ -56,26 +61,34 @@ class Jobs:
         if await self.log.owner(job_id) != owner:
             raise JobNotFound("No such job (it may have expired, been deleted, or belong to another client).")
 
-    async def events(self, job_id: str, owner: str, deadline: float) -> AsyncIterator[Event]:
-        """Every event from the first, as they come, until the job's answer or the deadline."""
+    async def events(
+        self, job_id: str, owner: str, deadline: float, ping: float | None = None
+    ) -> AsyncIterator[Event]:
+        """Every event from the first, as they come, until the job's answer or the deadline (held
+        by the clock, however slow Redis is); with `ping`, an Event("ping") after that many idle
+        seconds, so a stream through a proxy is not cut for silence."""
         await self._owned(job_id, owner)
-        seen, idle, end = 0, 0, time.monotonic() + deadline
-        while time.monotonic() < end:
-            fresh = await self.log.read(job_id, seen)
-            for event in fresh:
-                yield event
-                if event.final:
-                    return
-            seen, idle = seen + len(fresh), 0 if fresh else idle + 1
-            if idle and idle % _CHECK_EVERY == 0 and await self.log.owner(job_id) is None:
-                raise JobNotFound(
-                    "The job is gone before its answer: deleted, expired, or lost with a Redis that "
-                    "restarted without persistence.",
-                    hint="Send the photos again.",
-                )
-            if idle:
-                await asyncio.sleep(POLL_SECONDS)
-        raise StageTimeout(f"The job had no answer within {deadline:.0f} s.", hint=_SLOW_HINT)
+        seen, idle, quiet_since = 0, 0, time.monotonic()
+        try:
+            async with asyncio.timeout(deadline):
+                while True:
+                    fresh = await self.log.read(job_id, seen)
+                    for event in fresh:
+                        yield event
+                        if event.final:
+                            return
+                    seen, idle = seen + len(fresh), 0 if fresh else idle + 1
+                    if fresh:
+                        quiet_since = time.monotonic()
+                    elif ping and time.monotonic() - quiet_since >= ping:
+                        quiet_since = time.monotonic()
+                        yield Event("ping", {})
+                    if idle and idle % _CHECK_EVERY == 0 and await self.log.owner(job_id) is None:
+                        raise JobNotFound(_GONE, hint="Send the photos again.")
+                    if idle:
+                        await asyncio.sleep(POLL_SECONDS)
+        except TimeoutError:
+            raise StageTimeout(f"The job had no answer within {deadline:.0f} s.", hint=_SLOW_HINT) from None
 
     async def answer(self, job_id: str, owner: str, deadline: float) -> dict[str, Any]:
         """The record, or the worker's error raised here (same status, code and hint)."""
@@ -94,6 +107,7 @@ class Jobs:
     async def delete(self, job_id: str, owner: str) -> None:
         await self._owned(job_id, owner)
         await self.log.delete(job_id)
+        await self.runner.cancel(job_id)
 
 
 def state_of(events: list[Event]) -> str:

@@ -7,6 +7,7 @@ Jobs are forgotten `job_ttl_seconds` after they were taken, and when the process
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from dataclasses import dataclass, field
 
@@ -14,6 +15,8 @@ from rxlens.errors import RxlensError
 from rxlens.images.intake import Upload
 from rxlens.queue.events import Event
 from rxlens.services import Services
+
+log = logging.getLogger("rxlens.jobs")
 
 
 @dataclass
@@ -58,18 +61,31 @@ class MemoryLog:
 
 
 class InProcessRunner:
-    """Runs the job as a task on this event loop; its events go to the memory log."""
+    """Runs the job as a task on this event loop, `slots` at once (the OCR slots; the rest wait
+    `queued`); its events go to the memory log. Deleting a job cancels it."""
 
-    def __init__(self, services: Services, log: MemoryLog) -> None:
+    def __init__(self, services: Services, log: MemoryLog, slots: int) -> None:
         self.services, self.log = services, log
-        self.tasks: set[asyncio.Task[None]] = set()
+        self.tasks: dict[str, asyncio.Task[None]] = {}
+        self.slots = slots
+        self._gate: asyncio.Semaphore | None = None  # made on the serving loop, at first use
 
     async def start(self, job_id: str, uploads: list[Upload], engine: str | None, owner: str) -> None:
+        self._gate = self._gate or asyncio.Semaphore(self.slots)
         task = asyncio.create_task(self._run(job_id, uploads, engine, owner))
-        self.tasks.add(task)
-        task.add_done_callback(self.tasks.discard)
+        self.tasks[job_id] = task
+        task.add_done_callback(lambda _: self.tasks.pop(job_id, None))
+
+    async def cancel(self, job_id: str) -> None:
+        if task := self.tasks.get(job_id):
+            task.cancel()
 
     async def _run(self, job_id: str, uploads: list[Upload], engine: str | None, owner: str) -> None:
+        assert self._gate is not None
+        async with self._gate:
+            await self._analyze(job_id, uploads, engine, owner)
+
+    async def _analyze(self, job_id: str, uploads: list[Upload], engine: str | None, owner: str) -> None:
         from rxlens.pipeline import analyze
 
         async def progress(event: str, data: dict[str, object]) -> None:
@@ -83,14 +99,16 @@ class InProcessRunner:
             await self.log.add(job_id, Event("error", problem_of(error)))
             return
         except Exception as error:  # a bug: the job still ends, with an error a client can read
+            log.error("in-process job failed: unexpected %s", type(error).__name__)
             await self.log.add(job_id, Event("error", problem_of(unexpected(error))))
-            raise
+            return
         await self.log.add(job_id, Event("result", record.model_dump(mode="json")))
 
     async def close(self) -> None:
-        for task in list(self.tasks):
+        running = list(self.tasks.values())
+        for task in running:
             task.cancel()
-        await asyncio.gather(*self.tasks, return_exceptions=True)
+        await asyncio.gather(*running, return_exceptions=True)
 
 
 def unexpected(error: BaseException) -> RxlensError:

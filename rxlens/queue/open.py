@@ -7,16 +7,27 @@ from rxlens.services import Services
 
 
 def open_jobs(services: Services) -> Jobs:
-    q = services.settings.queue
-    if q.jobs:
-        from rxlens.queue.remote import CeleryRunner, RedisLog
-        from rxlens.queue.sealing import Sealer
+    return _queued(services) if services.settings.queue.jobs else _in_process(services)
 
-        sealer = Sealer(q)
-        log = RedisLog(q, sealer)
-        return Jobs(log, CeleryRunner(q, sealer, services.blocking), log.close, queued=True)
+
+def _queued(services: Services) -> Jobs:
+    from rxlens.queue.remote import CeleryRunner, RedisLog
+    from rxlens.queue.sealing import Sealer
+
+    q = services.settings.queue
+    sealer = Sealer(q)
+    log, runner = RedisLog(q, sealer), CeleryRunner(q, sealer, services.blocking)
+
+    async def close() -> None:
+        runner.close()
+        await log.close()
+
+    return Jobs(log, runner, close, queued=True)
+
+
+def _in_process(services: Services) -> Jobs:
     from rxlens.queue.local import InProcessRunner, MemoryLog
 
-    memory = MemoryLog(q.job_ttl_seconds)
-    runner = InProcessRunner(services, memory)
+    memory = MemoryLog(services.settings.queue.job_ttl_seconds)
+    runner = InProcessRunner(services, memory, slots=services.blocking.ocr_slots)
     return Jobs(memory, runner, runner.close, queued=False)

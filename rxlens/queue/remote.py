@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from rxlens.concurrency import Blocking
 from rxlens.config import QueueSettings
-from rxlens.errors import QueueUnavailable
+from rxlens.errors import QueueUnavailable, RequestTooLarge
 from rxlens.images.intake import Upload
 from rxlens.queue.app import TASK, make_celery
 from rxlens.queue.events import Event, Keys, open_event, seal_event
+from rxlens.queue.message import JobMessage, sealed_size
 from rxlens.queue.sealing import Sealer
+
+_KEYS_DIFFER = "Every API process and worker needs the same RXLENS_QUEUE__SECRET_KEY (rxlens keys queue)."
 
 
 @asynccontextmanager
@@ -56,17 +60,24 @@ class RedisLog:
     async def read(self, job_id: str, start: int) -> list[Event]:
         async with _redis_errors("read the job's progress"):
             tokens = await self.redis.lrange(self.keys.events(job_id), start, -1)
-        return [open_event(self.sealer, t) for t in tokens]
+        try:
+            return [open_event(self.sealer, t) for t in tokens]
+        except ValueError:
+            raise QueueUnavailable("The job's progress could not be unsealed.", hint=_KEYS_DIFFER) from None
 
     async def owner(self, job_id: str) -> str | None:
+        """None for no such job, and for one sealed with a key we do not have (not ours)."""
         async with _redis_errors("read the job"):
             token = await self.redis.get(self.keys.job(job_id))
-        value = self.sealer.open_json(token) if token is not None else None
-        return str(value["owner"]) if isinstance(value, dict) else None
+        try:
+            value = self.sealer.open_json(token) if token is not None else None
+        except ValueError:
+            return None
+        return str(value.get("owner")) if isinstance(value, dict) else None
 
     async def delete(self, job_id: str) -> None:
         async with _redis_errors("delete the job"):
-            await self.redis.delete(self.keys.job(job_id), self.keys.events(job_id))
+            await self.redis.delete(*self.keys.all(job_id))
 
     async def ping(self) -> bool:
         try:
@@ -79,24 +90,45 @@ class RedisLog:
 
 
 class CeleryRunner:
-    """Sends the job (photos sealed) to RabbitMQ; a worker runs it."""
+    """Sends the job (photos, engine and client sealed as one token) to RabbitMQ."""
 
     def __init__(self, settings: QueueSettings, sealer: Sealer, blocking: Blocking) -> None:
         self.settings, self.sealer, self.blocking = settings, sealer, blocking
         self.celery = make_celery(settings)
 
     async def start(self, job_id: str, uploads: list[Upload], engine: str | None, owner: str) -> None:
-        photos = [[u.name, self.sealer.seal(u.data)] for u in uploads]
+        limit = self.settings.max_message_bytes
+        if sealed_size(uploads) > limit:
+            raise RequestTooLarge(
+                f"These photos are too large to queue together (over {limit / 1e6:.0f} MB)."
+            )
+        sealed = JobMessage(uploads, engine, owner).seal(self.sealer)
+        # Bounded: a broker that blocks publishers (memory alarm) or a half-open connection must
+        # not hold the request (or a thread of the pool) for ever.
+        patience = 4 * self.settings.connect_timeout_seconds
         try:
-            await self.blocking.run(self._send, job_id, photos, engine, owner)
+            async with asyncio.timeout(patience):
+                await self.blocking.run(self._send, job_id, sealed)
         except Exception as error:  # kombu/amqp raise many kinds; all mean "not queued"
             raise QueueUnavailable(f"RabbitMQ did not take the job ({type(error).__name__}).") from None
 
-    def _send(self, job_id: str, photos: list[list[str]], engine: str | None, ab_key: str) -> Any:
+    def _send(self, job_id: str, sealed: str) -> Any:
+        timeout = self.settings.connect_timeout_seconds
         return self.celery.send_task(
             TASK,
-            args=[job_id, photos, engine, ab_key],
+            args=[job_id, sealed],
+            argsrepr="[job]",  # what Celery puts in the message headers and shows in tools
+            kwargsrepr="{}",
             task_id=job_id,
             expires=self.settings.job_ttl_seconds,
             retry=True,
+            timeout=timeout,
+            confirm_timeout=timeout,
         )
+
+    async def cancel(self, job_id: str) -> None:
+        """Nothing to reach: a worker that has not begun skips a deleted job, and one that has
+        finishes it with nowhere to write the answer (the job's keys are gone)."""
+
+    def close(self) -> None:
+        self.celery.close()

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from rxlens.config import Settings
-from rxlens.errors import RxlensError
+from rxlens.errors import QueueUnavailable, RxlensError
 from rxlens.images.intake import Upload
 from rxlens.queue.app import TASK, make_celery
 from rxlens.queue.events import WorkerEvents
 from rxlens.queue.local import problem_of, unexpected
+from rxlens.queue.message import JobMessage
 from rxlens.queue.sealing import Sealer
 from rxlens.services import Services, init_catalog
 
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from celery import Celery
 
 log = logging.getLogger("rxlens.worker")
+REDIS_RETRIES, REDIS_RETRY_SECONDS = 10, 3  # Redis gone for longer than ~30 s fails the job
 
 
 @dataclass
@@ -43,25 +45,36 @@ class Worker:
         init_catalog(services)
         services.catalog.index()
         services.ocr  # noqa: B018 (loads and warms the model)
-        return cls(
-            services, sealer, WorkerEvents(settings.queue, sealer), f"{socket.gethostname()}:{os.getpid()}"
-        )
+        name = f"{socket.gethostname()}:{os.getpid()}"
+        return cls(services, sealer, WorkerEvents(settings.queue, sealer), name)
 
-    def run(self, job_id: str, photos: list[list[str]], engine: str | None, ab_key: str) -> None:
-        if not self.events.exists(job_id) or self.events.finished(job_id):
+    def run(self, job_id: str, sealed: str) -> None:
+        """Redis errors propagate (Celery retries the job later); any other failure ends the job
+        with an error event, so a client never waits for an answer that will not come."""
+        if not self.events.waiting(job_id):
             log.info("job %s skipped: deleted, expired or already answered", job_id)
             return
-        self.events.add(job_id, "started", {"worker": self.name})
-        uploads = [Upload(name, self.sealer.open(token)) for name, token in photos]
         try:
-            record = asyncio.run(self._analyze(job_id, uploads, engine, ab_key))
-        except RxlensError as error:
-            self.events.add(job_id, "error", problem_of(error))
+            job = JobMessage.unseal(self.sealer, sealed)
+        except ValueError:
+            error = QueueUnavailable("The job could not be unsealed: the API and workers differ in secret.")
+            self.events.finish(job_id, "error", problem_of(error))
             return
-        except Exception as error:  # a bug: answer the job, then let Celery log the traceback
-            self.events.add(job_id, "error", problem_of(unexpected(error)))
+        self.events.add(job_id, "started", {"worker": self.name})
+        name, data = self._outcome(job_id, job)
+        if not self.events.finish(job_id, name, data):
+            log.info("job %s: answered by another run already", job_id)
+
+    def _outcome(self, job_id: str, job: JobMessage) -> tuple[str, dict[str, Any]]:
+        try:
+            return "result", asyncio.run(self._analyze(job_id, job.uploads, job.engine, job.owner))
+        except RxlensError as error:
+            return "error", problem_of(error)
+        except _redis_errors():
             raise
-        self.events.add(job_id, "result", record)
+        except Exception as error:  # a bug: the job is answered; the log has the class only
+            log.error("job %s failed: unexpected %s", job_id, type(error).__name__)
+            return "error", problem_of(unexpected(error))
 
     async def _analyze(self, job_id: str, uploads: list[Upload], engine: str | None, ab_key: str) -> Any:
         from rxlens.pipeline import analyze
@@ -78,12 +91,22 @@ class Worker:
         self.services.close()
 
 
+def _redis_errors() -> tuple[type[Exception], ...]:
+    from redis.exceptions import RedisError
+
+    return (RedisError,)
+
+
 def celery_for(worker: Worker) -> Celery:
     app = make_celery(worker.services.settings.queue)
 
-    @app.task(name=TASK)  # type: ignore[untyped-decorator]
-    def analyze_job(job_id: str, photos: list[list[str]], engine: str | None, ab_key: str) -> None:
-        worker.run(job_id, photos, engine, ab_key)
+    @app.task(name=TASK, bind=True, max_retries=REDIS_RETRIES)  # type: ignore[untyped-decorator]
+    def analyze_job(task: Any, job_id: str, sealed: str) -> None:
+        try:
+            worker.run(job_id, sealed)
+        except _redis_errors() as error:  # the job goes back on the queue, photos and all
+            log.warning("job %s: Redis did not answer (%s); retrying", job_id, type(error).__name__)
+            raise task.retry(countdown=REDIS_RETRY_SECONDS, exc=error) from None
 
     return app
 
@@ -96,22 +119,28 @@ def serve_metrics(worker: Worker) -> None:
         start_http_server(port, addr="127.0.0.1", registry=worker.services.metrics.registry)
 
 
+def quiet_broker_logs() -> None:
+    """Celery, kombu and amqp log message bodies (sealed, but with sizes and ids) at DEBUG."""
+    for name in ("celery", "kombu", "amqp"):
+        logger = logging.getLogger(name)
+        logger.setLevel(max(logger.getEffectiveLevel(), logging.INFO))
+
+
 def run_worker(settings: Settings, loglevel: str = "INFO") -> None:
     worker = Worker.open(settings)
     serve_metrics(worker)
+    quiet_broker_logs()
     app = celery_for(worker)
+    # solo: the job runs in this process, where the model already is; more workers = more processes
+    level = "INFO" if loglevel == "DEBUG" else loglevel  # never DEBUG: see quiet_broker_logs
+    arguments = ["worker", "--pool=solo", "--concurrency=1", f"--loglevel={level}"]
+    arguments += [
+        f"--hostname=rxlens-{worker.name}",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+    ]
     try:
-        # solo: the job runs in this process, where the model already is; more workers = more processes
-        app.worker_main(
-            [
-                "worker",
-                "--pool=solo",
-                f"--loglevel={loglevel}",
-                f"--hostname=rxlens-{worker.name}",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ]
-        )
+        app.worker_main(arguments)
     finally:
         worker.close()

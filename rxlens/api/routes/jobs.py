@@ -22,6 +22,7 @@ from rxlens.queue.jobs import Jobs
 from rxlens.result import AnalysisResult
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
+PING_SECONDS = 15.0  # a comment line on a silent stream, so proxies do not cut it
 
 
 class JobState(BaseModel):
@@ -71,7 +72,7 @@ async def read_job(job_id: str, request: Request) -> JobState:
 async def job_events(job_id: str, request: Request, services: ServicesDep) -> StreamingResponse:
     jobs, client = _jobs(request), _client(request)
     deadline = services.settings.pipeline.request_timeout_seconds + services.settings.queue.job_ttl_seconds
-    events = jobs.events(job_id, client, deadline)
+    events = jobs.events(job_id, client, deadline, ping=PING_SECONDS)
     first = await anext(events)  # 404 here, before the stream starts, for a job that is not theirs
 
     async def stream() -> AsyncIterator[bytes]:
@@ -80,7 +81,7 @@ async def job_events(job_id: str, request: Request, services: ServicesDep) -> St
             return
         try:
             async for event in events:
-                yield sse(event.name, event.data)
+                yield b": ping\n\n" if event.name == "ping" else sse(event.name, event.data)
         except RxlensError as error:  # Redis gone, or no answer in time: the stream still ends
             yield sse("error", problem(error))
 
