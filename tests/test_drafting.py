@@ -21,6 +21,7 @@ LAYOUTS = [
     "rows_hidden_headers",
     "rows_misread_strength",
     "rows_misread_header",
+    "rows_stamped_receipt",
 ]
 
 
@@ -49,6 +50,13 @@ def test_each_drug_and_its_usage(name: str, bundled_index: MatchIndex) -> None:
             med.total_quantity,
         )
         assert got == (dose, count, timing, days, total), brand
+
+
+def test_stamps_signatures_and_money_lines_stay_out_of_names(bundled_index: MatchIndex) -> None:
+    record = _record("rows_stamped_receipt", bundled_index)
+    printed = [m.printed_name for m in record.medications]
+    assert not any(word in " ".join(printed) for word in ("林美華", "合計", "服務費")), printed
+    assert all(m.matched_drug_id and not m.not_in_catalog for m in record.medications), printed
 
 
 def test_a_brand_the_catalog_lacks_is_kept_as_printed(bundled_index: MatchIndex) -> None:

@@ -16,6 +16,9 @@ _NOT_ZH_RE = re.compile(r"[^0-9\u3400-\u9fff]+")
 _NOT_LATIN_RE = re.compile(r"[^0-9A-Z]+")
 _BRACKETS_RE = re.compile(r"\([^()]*\)")
 _CLOSING_RE = re.compile(r"[)\"”〞]")
+# Where a Chinese name without a strength ends when more follows after a space (`伏筋寧膠囊 賣要`,
+# `克風欣錠(秋水仙鹼) 調削章`: a stamp or the next cell read into the line).
+_ZH_END_RE = re.compile(r"(?:錠|膠囊|顆粒|散|糖漿|液|軟膏|乳膏|凝膠|栓劑|貼片|[)）])(?=\s+\S)")
 _PER_VOLUME_RE = re.compile(r"\s*/\s*(?:毫升|公撮|ML)")
 # What may follow a Latin name's closing mark and still be dropped: the next cell's `1 TAB` read
 # as `ITAB`, a tick. Not words or strengths, which may be part of the name (`(DIOVAN) HCT 80/12.5`).
@@ -49,8 +52,9 @@ def _heads(parts: list[str]) -> list[str]:
 def _chinese_head(part: str) -> int:
     folded = fold(part)  # NFKC keeps the length of these characters, so offsets carry over
     found = STRENGTH_RE.search(folded)
-    if not found:
-        return 0
+    if not found:  # no strength: the name ends at its form word or generic, before a gap
+        ended = _ZH_END_RE.search(folded)
+        return ended.end() if ended else 0
     per = _PER_VOLUME_RE.match(folded, found.end())  # 20毫克/毫升: the strength goes on
     return per.end() if per else found.end()
 

@@ -28,7 +28,19 @@ CodeLookup = Callable[[str], Candidate | None]
 # Rows that are the form around the drugs, never a drug, whatever the catalog says.
 _NOT_A_DRUG_RE = re.compile(
     r"姓名|地址|電話|醫師|藥師|日期|病歷|年齡|性別|診所|醫院|藥局|^※|注意|警語|適應症|副作用|傷病|診斷|身分|身份"
+    r"|合計|藥費|服務費|負擔|金額"  # a receipt's money lines
 )
+# A cell that is only such a word, in a row that has more: a pharmacy's or pharmacist's stamp
+# pressed over the table (`藥局`, `藥師`), which says nothing about the row it lands on.
+_STAMP_RE = re.compile(r"\W*(?:藥局|藥師|醫師|診所|醫院)\W*")
+
+
+def _labelled(row: Row) -> bool:
+    cells = [c.text for c in row.cells]
+    words = [t for t in cells if not _STAMP_RE.fullmatch(t)] if len(cells) > 1 else cells
+    return bool(_NOT_A_DRUG_RE.search(" ".join(words)))
+
+
 # A row that ends the drug table: usage below it belongs to no drug.
 _TABLE_END_RE = re.compile(r"醫師|藥師|注意|本處方|處方箋|地址|電話|簽章|總計|合計金額")
 _FORM_RE = re.compile(r"錠|膠囊|顆粒|糖漿|軟膏|乳膏|眼藥|點眼|液|TAB|CAP|SYR|OINT|CREAM|DROP|SOLN|INJ|GEL")
@@ -44,6 +56,7 @@ class Draft:
     tokens: list[Token] = field(default_factory=list)  # usage tokens, reading order
     columns: Columns | None = None
     joint: list[Candidate] = field(default_factory=list)  # all name rows matched as one text
+    name_cell: TextLine | None = None  # where its name starts: a continuation starts under it
 
     def best(self) -> Candidate | None:
         """The printed name's product when it agrees with the printed code, else the code's.
@@ -89,6 +102,10 @@ class _Line:
     code_text: str | None
 
     @property
+    def name_cell(self) -> TextLine | None:
+        return next((t.cell for t in self.tokens if t.kind in ("text", "strength")), None)
+
+    @property
     def usage(self) -> list[Token]:
         """The tokens after the name (numbers before it number the row, they are no dose)."""
         start = next((i for i, t in enumerate(self.tokens) if t.kind in ("text", "strength")), 0)
@@ -110,6 +127,14 @@ def _inside_words(tokens: list[Token], i: int) -> bool:
         return False
     glued = re.search(re.escape(number.text) + r"[A-Z]", number.cell.text.upper())
     return glued is not None and after.text[:1].isalpha()
+
+
+def _under(cell: TextLine | None, name: TextLine | None) -> bool:
+    """The line starts within the span of the name above it (wrapped or translated names are
+    printed in the name's column; a pharmacist's stamp in the usage columns is not)."""
+    if cell is None or name is None:
+        return True
+    return name.left - 2 * name.height <= cell.left < name.right
 
 
 class _Drafter:
@@ -136,7 +161,7 @@ class _Drafter:
         return _Line(row, tokens, name, found, code, code_text)
 
     def is_drug(self, line: _Line) -> bool:
-        if _NOT_A_DRUG_RE.search(line.row.text) and line.code is None:
+        if _labelled(line.row) and line.code is None:
             return False
         if line.code is not None:
             return bool(line.found) or has_usage(line.tokens) or looks_like_a_drug(line.name)
@@ -149,8 +174,10 @@ class _Drafter:
         """A name row with no usage right under a drug row: the same drug, named again."""
         if not self.previous_was_name or self.current is None or has_usage(line.tokens):
             return False
-        if line.code is not None or not _WORD_RE.search(line.name) or _NOT_A_DRUG_RE.search(line.row.text):
+        if line.code is not None or not _WORD_RE.search(line.name) or _labelled(line.row):
             return False
+        if not _under(line.name_cell, self.current.name_cell):
+            return False  # a stamp or signature beside the table, not the name's next line
         if not line.found:
             return True
         best = self.current.best()
@@ -158,6 +185,7 @@ class _Drafter:
 
     def open(self, line: _Line) -> None:
         self.current = Draft(line.row.photo, code=line.code, code_text=line.code_text, columns=self.columns)
+        self.current.name_cell = line.name_cell
         self.drafts.append(self.current)
         self.add_name(line)
         self.current.tokens.extend(line.usage)
