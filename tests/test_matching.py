@@ -51,6 +51,12 @@ def test_non_drug_lines_have_no_accepted_candidate(bundled_index: MatchIndex) ->
         pytest.param("LORAZEPAMO.5MG", None, 0.5, id="ocr-damaged-generic-prefers-strength"),
         pytest.param("使蒂諾斯膜衣錠", "使蒂諾斯", 10.0, id="chinese-brand"),
         pytest.param("NORVASC 5MG", "脈優", 5.0, id="brand-beats-synonym-combination"),
+        pytest.param(
+            'GINKGO S.C. TABLETS 9.6MG "C.H." (GINKGOFLAVONGLYCOSIDE)',
+            "糖衣錠",
+            9.6,
+            id="exact-print-beats-sibling",
+        ),
     ],
 )
 def test_ranking(bundled_index: MatchIndex, text: str, expect_zh: str | None, expect_strength: float) -> None:
@@ -193,6 +199,16 @@ def test_words_after_the_strength_do_not_hide_the_name(bundle: Bundle, bundled_i
     """A stamp's name or a maker printed after `…錠１００毫克` on the same row."""
     rng = random.Random(SEED)
     pool = [p for p in bundle.products if not p.cancelled and re.search(r"[0-9０-９](毫克|公絲)$", p.name_zh)]
+    sample = rng.sample(pool, 150)
+    assert _top1_rate(bundled_index, sample, lambda p: f"{p.name_zh} {person(rng)}") >= 0.95
+
+
+def test_words_after_a_chinese_name_without_strength_do_not_hide_it(
+    bundle: Bundle, bundled_index: MatchIndex
+) -> None:
+    """`伏筋寧膠囊 賣要對`: a stamp or the next cell read after the form word, past a gap."""
+    rng = random.Random(SEED)
+    pool = [p for p in bundle.products if not p.cancelled and re.search(r"[錠囊]$", p.name_zh)]
     sample = rng.sample(pool, 150)
     assert _top1_rate(bundled_index, sample, lambda p: f"{p.name_zh} {person(rng)}") >= 0.95
 

@@ -29,10 +29,11 @@ CodeLookup = Callable[[str], Candidate | None]
 _NOT_A_DRUG_RE = re.compile(
     r"姓名|地址|電話|醫師|藥師|日期|病歷|年齡|性別|診所|醫院|藥局|^※|注意|警語|適應症|副作用|傷病|診斷|身分|身份"
     r"|合計|藥費|服務費|負擔|金額"  # a receipt's money lines
+    r"|以下空白|已調劑"  # the end of a list; a dispensed stamp
 )
 # A cell that is only such a word, in a row that has more: a pharmacy's or pharmacist's stamp
 # pressed over the table (`藥局`, `藥師`), which says nothing about the row it lands on.
-_STAMP_RE = re.compile(r"\W*(?:藥局|藥師|醫師|診所|醫院)\W*")
+_STAMP_RE = re.compile(r"\W*(?:藥局|藥師|醫師|診所|醫院|已調劑|以下空白)\W*")
 
 
 def _labelled(row: Row) -> bool:
@@ -42,7 +43,7 @@ def _labelled(row: Row) -> bool:
 
 
 # A row that ends the drug table: usage below it belongs to no drug.
-_TABLE_END_RE = re.compile(r"醫師|藥師|注意|本處方|處方箋|地址|電話|簽章|總計|合計金額")
+_TABLE_END_RE = re.compile(r"醫師|藥師|注意|本處方|處方箋|地址|電話|簽章|總計|合計金額|以下空白")
 _FORM_RE = re.compile(r"錠|膠囊|顆粒|糖漿|軟膏|乳膏|眼藥|點眼|液|TAB|CAP|SYR|OINT|CREAM|DROP|SOLN|INJ|GEL")
 
 
