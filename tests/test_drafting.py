@@ -22,6 +22,7 @@ LAYOUTS = [
     "rows_misread_strength",
     "rows_misread_header",
     "rows_stamped_receipt",
+    "rows_code_alone",
 ]
 
 

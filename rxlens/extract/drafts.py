@@ -108,8 +108,8 @@ class _Line:
 
     @property
     def usage(self) -> list[Token]:
-        """The tokens after the name (numbers before it number the row, they are no dose)."""
-        start = next((i for i, t in enumerate(self.tokens) if t.kind in ("text", "strength")), 0)
+        """The tokens after the name or code (numbers before them number the row: no dose)."""
+        start = next((i for i, t in enumerate(self.tokens) if t.kind in ("text", "strength", "code")), 0)
         return [
             t
             for i, t in enumerate(self.tokens)
@@ -164,8 +164,9 @@ class _Drafter:
     def is_drug(self, line: _Line) -> bool:
         if _labelled(line.row) and line.code is None:
             return False
-        if line.code is not None:
-            return bool(line.found) or has_usage(line.tokens) or looks_like_a_drug(line.name)
+        if line.code is not None:  # a code the catalog names is a drug even where its name is lost
+            named = bool(line.code.product.name_en or line.code.product.name_zh)
+            return named or bool(line.found) or has_usage(line.tokens) or looks_like_a_drug(line.name)
         if line.found:
             return True
         in_table = self.columns is not None and self.columns.photo == line.row.photo
@@ -204,12 +205,32 @@ class _Drafter:
         line = self.read(row)
         if _TABLE_END_RE.search(row.text) and line.code is None and not line.found and self._has_read_usage():
             self.end_table()
+        elif self._code_of_the_name_above(line):
+            self.current.code, self.current.code_text = line.code, line.code_text  # type: ignore[union-attr]
+        elif self._name_of_the_code_above(line):
+            self.add_name(line)
+            self.current.tokens.extend(line.usage)  # type: ignore[union-attr]
         elif self.continues(line):
             self.add_name(line)
         elif self.is_drug(line):
             self.open(line)
         else:
             self.usage(line)
+
+    def _code_of_the_name_above(self, line: _Line) -> bool:
+        """A code alone on its row right under a name without one: that drug's code (a table's
+        far column that OCR reads as a row of its own)."""
+        alone = line.code is not None and not _WORD_RE.search(line.name) and not has_usage(line.tokens)
+        return alone and self.previous_was_name and self.current is not None and self.current.code is None
+
+    def _name_of_the_code_above(self, line: _Line) -> bool:
+        """A name row right after a code that stood alone (it opened the drug): its name."""
+        draft = self.current
+        if draft is None or draft.code is None or any(name for name, _ in draft.names):
+            return False
+        if any(t.kind != "code" for t in draft.tokens):
+            return False
+        return line.code is None and self.is_drug(line)
 
     def _has_read_usage(self) -> bool:
         """A footer follows the drugs' usage; a label before the usage (a bag's 藥師 stamp) is none."""
