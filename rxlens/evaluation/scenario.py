@@ -45,7 +45,7 @@ class Spec:
     units: tuple[str, ...] = ("TAB",)
     eye: bool = False
     varied_days: float = 0.2  # chance that a slip's drugs differ in days
-    header_days: float = 1.0  # chance that the header prints the days supply
+    header_days: float = 0.0  # chance that the header prints the days supply (layouts that have one)
     code_share: float = 0.0  # chance that the page prints the 10-digit institution code
     en_styles: tuple[str, ...] = ("catalog",)
     extra: dict[str, float] = field(default_factory=dict)
@@ -143,12 +143,16 @@ class ScenarioMaker:
             if all(m.product_id not in med.acceptable_ids for m in meds):
                 meds.append(med)
         place = identity.institution(rng, spec.kind)
+        doctor, visit = identity.person(rng), identity.visit_date(rng).isoformat()
+        header = max(m.days or 0 for m in meds) if rng.random() < spec.header_days else None
+        shared = {m.days for m in meds}
         return Truth(
             layout=spec.name,
             clinic_name=place.name,
-            doctor_name=identity.person(rng),
-            visit_date=identity.visit_date(rng).isoformat(),
-            days_supply=max(m.days or 0 for m in meds) if rng.random() < spec.header_days else None,
+            doctor_name=doctor,
+            visit_date=visit,
+            header_days=header,
+            days_supply=header or (shared.pop() if len(shared) == 1 else None),
             institution_code=place.code if rng.random() < spec.code_share else None,
             medications=meds,
         )

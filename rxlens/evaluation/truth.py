@@ -30,7 +30,10 @@ class Truth(BaseModel):
     clinic_name: str  # as printed (臺 stays 臺)
     doctor_name: str
     visit_date: str  # ISO
-    days_supply: int | None = None  # the header's value, when the page prints one
+    # What the record should say: the header's days when the page prints them, else the days
+    # every drug row shares (rxlens/validate/record.py), else None (the drugs differ).
+    days_supply: int | None = None
+    header_days: int | None = None  # the days the header prints, if it does
     institution_code: str | None = None  # 10 digits, when printed
     medications: list[TruthMedication]
     damage: list[str] = Field(default_factory=list)  # paper marks and phone damage, in order

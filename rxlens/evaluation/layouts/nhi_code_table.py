@@ -15,7 +15,7 @@ from rxlens.evaluation.truth import Truth
 
 SPEC = Spec(
     name="nhi_code_table", meds=(3, 8), names="en", style="nhi", kind="hospital",
-    units=("",), varied_days=0.1, code_share=1.0, en_styles=("catalog", "title", "short"),
+    units=("",), varied_days=0.1, header_days=1.0, code_share=1.0, en_styles=("catalog", "title", "short"),
 )  # fmt: skip
 
 
@@ -42,7 +42,7 @@ def _header(s: Sheet, truth: Truth, rng: random.Random) -> float:
     exempt = rng.choice(["A12 - 西醫門診", "001 - 重大傷病", "003 - 低收入戶"])
     s.text(70, 308, f"免部分負擔代碼及原因：  {exempt}", 26)
     refills = f"，尚可調劑<{rng.randint(1, 3)}>次"
-    days = f"單次給藥日份：{truth.days_supply}日{refills}" if truth.days_supply else "單次給藥日份：    日"
+    days = f"單次給藥日份：{truth.header_days}日{refills}" if truth.header_days else "單次給藥日份：    日"
     s.text(760, 308, days, 26)
     return _refill_boxes(s, truth, rng, 350)
 

@@ -34,7 +34,7 @@ def _header(s: Sheet, truth: Truth, rng: random.Random) -> float:
             "就醫日期",
             identity.roc(visit, rng),
             "給藥日份",
-            f"{truth.days_supply}" if truth.days_supply else "",
+            f"{truth.header_days}" if truth.header_days else "",
         ),
         ("就醫科別", identity.department(rng), "健保卡就醫序號", f"{rng.randint(1, 99):04d}"),
     ]

@@ -50,7 +50,7 @@ def render(truth: Truth, rng: random.Random) -> Image.Image:
     s.text(620, 86, rng.choice(["領藥收據", "調劑明細暨收據", "健保處方調劑收據"]), 32, anchor="ma")
     s.text(40, 140, f"姓名：{identity.person(rng)}     調劑日期：{identity.any_date(visit, rng)}", 26)
     s.text(40, 180, f"處方醫院：{truth.clinic_name}     處方醫師：{truth.doctor_name}", 26)
-    days = f"給藥日數：{truth.days_supply} 天" if truth.days_supply else ""
+    days = f"給藥日數：{truth.header_days} 天" if truth.header_days else ""
     s.text(40, 220, f"{days}   調劑藥師：{identity.person(rng)}", 26)
     y, fee = _rows(s, truth, rng, 270)
     for label, value in [

@@ -16,7 +16,8 @@ from rxlens.evaluation.truth import Truth
 
 SPEC = Spec(
     name="zh_en_grid", meds=(1, 6), names="both", style="hospital", kind="hospital",
-    units=("Tab", "TAB", "顆"), varied_days=0.3, code_share=1.0, en_styles=("short", "title", "catalog"),
+    units=("Tab", "TAB", "顆"), varied_days=0.3, header_days=1.0, code_share=1.0,
+    en_styles=("short", "title", "catalog"),
 )  # fmt: skip
 FLAGS = ["", "", "", "(跌)", "(管四)", "(跌)(管四)", "(二合一)", "(冷藏)"]
 EDGES = [50, 150, 760, 850, 930, 1010, 1140, 1230, 1360, 1560]
@@ -32,7 +33,7 @@ def _header(s: Sheet, truth: Truth, rng: random.Random) -> float:
     s.text(50, 132, f"機構代號:{truth.institution_code}", 30)
     s.barcode(900, 100, 640, 60)
     s.text(50, 180, f"姓名: {identity.person(rng)}          身份證字號: {identity.patient_id(rng)}", 28)
-    days = f"給藥日份: {truth.days_supply}" if truth.days_supply else "給藥日份:"
+    days = f"給藥日份: {truth.header_days}" if truth.header_days else "給藥日份:"
     date_text = (
         f"{visit.year - 1911}年{visit.month:02d}月{visit.day:02d}日"
         if rng.random() < 0.7
