@@ -161,6 +161,8 @@ def test_institution_code(rows: list[str | list[str]], expected: str | None) -> 
         pytest.param(["注意：請遵照醫師指示服用，勿自行增減劑量"], None, id="label-inside-a-sentence"),
         pytest.param(["請依醫師指示服藥", "醫師：吳承恩"], "吳承恩", id="sentence-before-the-label"),
         pytest.param(["醫師篷章 藥師"], None, id="misread-signature-label-is-no-name"),
+        pytest.param(["醫師:許志成核印"], "許志成", id="stamp-words-glued-after-a-name"),
+        pytest.param(["醫師：上官婉兒蓋章"], "上官婉兒", id="stamp-words-after-a-compound-surname"),
     ],
 )
 def test_doctor(rows: list[str | list[str]], expected: str | None) -> None:

@@ -46,12 +46,18 @@ _CUT_WORD_START = "處簽蓋核日調藥執證電門姓就代病章"
 _LEADING_LABEL = re.compile(r"^[^" + CJK + r"]*(?:簽章|簽名|蓋章|醫師)?[^" + CJK + r"]*")
 
 
+# Two-character surnames (歐陽娜娜 has four characters): the rest have one, and names three.
+_COMPOUND_SURNAMES = frozenset("歐陽 司馬 諸葛 上官 司徒 夏侯 東方 皇甫 張簡 范姜 慕容 令狐 長孫".split())
+
+
 def _person(text: str) -> str | None:
     """A 2–4 character name at the start of `text` (labels and glued words taken off)."""
     run = re.match(rf"[{CJK}]*", _LEADING_LABEL.sub("", squeeze(fold(text)), count=1))
     name = _AFTER_NAME.split(run.group(0) if run else "", maxsplit=1)[0]
     if len(name) == 4 and name[-1] in _CUT_WORD_START:
         name = name[:3]  # most names have three characters; a fourth here starts a label
+    if len(name) >= 5:  # longer than any name: a stamp's words read onto it (王美品句品, 黃婷宏削章)
+        name = name[:4] if name[:2] in _COMPOUND_SURNAMES else name[:3]
     return name if 2 <= len(name) <= 4 else None
 
 
