@@ -47,7 +47,9 @@ _LEADING_LABEL = re.compile(r"^[^" + CJK + r"]*(?:簽章|簽名|蓋章|醫師)?[
 
 
 # Two-character surnames (歐陽娜娜 has four characters): the rest have one, and names three.
-_COMPOUND_SURNAMES = frozenset("歐陽 司馬 諸葛 上官 司徒 夏侯 東方 皇甫 張簡 范姜 慕容 令狐 長孫".split())
+_COMPOUND_SURNAMES = frozenset(
+    ["歐陽", "司馬", "諸葛", "上官", "司徒", "夏侯", "東方", "皇甫", "張簡", "范姜", "慕容", "令狐", "長孫"]
+)
 
 
 def _person(text: str) -> str | None:
