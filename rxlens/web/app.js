@@ -3,7 +3,7 @@
 const MAX_PHOTOS = 5;
 const photos = [];
 const $ = (id) => document.getElementById(id);
-const STEP = { received: "已收到照片", photo_read: "照片文字辨識完成", catalog_ready: "藥品資料庫就緒", matched: "藥品比對完成" };
+const STEP = { queued: "排隊等候辨識", started: "開始辨識", received: "已收到照片", photo_read: "照片文字辨識完成", catalog_ready: "藥品資料庫就緒", matched: "藥品比對完成" };
 const FREQ = { QD: "每日一次", BID: "每日兩次", TID: "每日三次", QID: "每日四次", HS: "睡前", PRN: "需要時",
                QOD: "隔日一次", Q4H: "每4小時", Q6H: "每6小時", Q8H: "每8小時", Q12H: "每12小時", STAT: "立即" };
 const TIMING = { AC: "飯前", PC: "飯後", HS: "睡前", CC: "隨餐" };
