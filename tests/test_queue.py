@@ -130,6 +130,7 @@ def test_a_job_streams_progress_then_its_record_and_is_deleted(
 ) -> None:
     health = httpx.get(f"{api}/healthz", timeout=10).json()
     assert health["queue"] == "ok" and health["limits"] == "shared" and health["model"] == "on workers"
+    assert health["broker"] == health["redis"] == "ok"
     job = submit(api, photos[0])
     stream = events(f"{api}/v1/jobs/{job}/events")
     names = [name for name, _ in stream]
@@ -246,6 +247,8 @@ def test_a_broker_that_does_not_answer_is_a_clear_503(
     dead = f"amqp://guest:guest@127.0.0.1:{free_port()}//"
     before = set(queue.redis_keys())
     with running(create_app(queue_settings(queue, settings.data_dir, broker_url=dead))) as api:
+        health = httpx.get(f"{api}/healthz", timeout=30)
+        assert health.status_code == 503 and health.json()["broker"] == "not answering", health.text
         started = time.monotonic()
         answer = httpx.post(f"{api}/v1/jobs", files=files(photos[0]), timeout=60)
         assert answer.status_code == 503 and answer.json()["code"] == "QueueUnavailable", answer.text

@@ -76,6 +76,9 @@ class InProcessRunner:
         self.tasks[job_id] = task
         task.add_done_callback(lambda _: self.tasks.pop(job_id, None))
 
+    async def ping(self) -> bool:
+        return True
+
     async def cancel(self, job_id: str) -> None:
         if task := self.tasks.get(job_id):
             task.cancel()

@@ -126,6 +126,19 @@ class CeleryRunner:
             confirm_timeout=timeout,
         )
 
+    async def ping(self) -> bool:
+        """Whether RabbitMQ takes a connection now (for /healthz; a pooled one when it can)."""
+        try:
+            async with asyncio.timeout(self.settings.connect_timeout_seconds):
+                return await self.blocking.run(self._ping)
+        except Exception:  # any failure means "not answering"
+            return False
+
+    def _ping(self) -> bool:
+        with self.celery.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=self.settings.connect_timeout_seconds)
+            return bool(conn.connected)
+
     async def cancel(self, job_id: str) -> None:
         """Nothing to reach: a worker that has not begun skips a deleted job, and one that has
         finishes it with nowhere to write the answer (the job's keys are gone)."""

@@ -47,10 +47,16 @@ async def _queue_and_limits(request: Request) -> dict[str, object]:
     state = request.app.state
     body: dict[str, object] = {}
     jobs: Jobs = state.jobs
-    if jobs.queued:
-        body["queue"] = "ok" if await jobs.log.ping() else "down"
+    if jobs.queued:  # both must answer for a job to be taken and read
+        redis_ok, broker_ok = await jobs.log.ping(), await jobs.runner.ping()
+        body["queue"] = "ok" if redis_ok and broker_ok else "down"
+        body["redis"], body["broker"] = _word(redis_ok), _word(broker_ok)
     body["limits"] = "shared" if getattr(state.rate_limiter, "shared", False) else "per-process"
     return body
+
+
+def _word(ok: bool) -> str:
+    return "ok" if ok else "not answering"
 
 
 @router.get("/metrics", summary="Prometheus metrics")
