@@ -7,7 +7,8 @@ Anything that looks like a code but is not in the grammar (QIO, HSO) is kept as 
 known=False: a wrong guess (QIO → QID) would change how often a patient takes a drug.
 
 Choices where the sources leave room:
-- Q1D → QD, Q2D → QOD, Q1W → QW, QAM → QDAM, QPM → QDPM (same meaning, one canonical code);
+- Q1D → QD, Q2D → QOD, Q1W → QW, QAM → QDAM, QPM → QDPM (same meaning, one canonical code),
+  Q0D → QOD (its O read as a zero);
   hour codes stay hours (Q24H is not rewritten to QD: it is clock-based).
 - Q24H, Q30H, Q48H are filed under PRN in the NHI list; here they are scheduled (prn=False)
   unless PRN is printed with them.
@@ -62,7 +63,11 @@ _FIXED: dict[str, float | None] = {
     "STAT": None, "ONCE": None, "ASORDER": None, "PRN": None,
 }  # fmt: skip
 _PERIOD: dict[str, tuple[int, float]] = {"QOD": (1, 2.0), "QW": (1, 7.0), "BIW": (2, 7.0), "TIW": (3, 7.0)}
-_ALIAS = {"QAM": "QDAM", "QPM": "QDPM", "ASORDERED": "ASORDER", "Q1D": "QD", "Q2D": "QOD", "Q1W": "QW"}
+# Q0D is QOD with its O read as a zero (every 0 days means nothing else).
+_ALIAS = {
+    "QAM": "QDAM", "QPM": "QDPM", "ASORDERED": "ASORDER",
+    "Q1D": "QD", "Q2D": "QOD", "Q1W": "QW", "Q0D": "QOD",
+}  # fmt: skip
 _DAYS_PER = {"D": 1, "W": 7, "M": 30}
 _HS_CODES = {"HS", "QDHS"}
 
