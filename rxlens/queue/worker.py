@@ -133,7 +133,7 @@ def run_worker(settings: Settings, loglevel: str = "INFO") -> None:
     app = celery_for(worker)
     # solo: the job runs in this process, where the model already is; more workers = more processes
     level = "INFO" if loglevel == "DEBUG" else loglevel  # never DEBUG: see quiet_broker_logs
-    arguments = ["worker", "--pool=solo", "--concurrency=1", f"--loglevel={level}"]
+    arguments = ["worker", "--pool=solo", f"--loglevel={level}"]
     arguments += [
         f"--hostname=rxlens-{worker.name}",
         "--without-gossip",
