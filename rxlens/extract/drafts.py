@@ -209,6 +209,7 @@ class _Drafter:
             self.current.code, self.current.code_text = line.code, line.code_text  # type: ignore[union-attr]
         elif self._name_of_the_code_above(line):
             self.add_name(line)
+            self.current.name_cell = line.name_cell  # type: ignore[union-attr]
             self.current.tokens.extend(line.usage)  # type: ignore[union-attr]
         elif self.continues(line):
             self.add_name(line)
