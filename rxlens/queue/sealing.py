@@ -10,8 +10,10 @@ from rxlens.errors import ConfigError, MissingExtra
 
 
 def new_secret() -> str:
-    from cryptography.fernet import Fernet
-
+    try:
+        from cryptography.fernet import Fernet
+    except ImportError:
+        raise MissingExtra("queue", "The job queue's secret") from None
     return Fernet.generate_key().decode()
 
 
