@@ -32,35 +32,33 @@ def make_celery(settings: QueueSettings) -> Celery:
     except ImportError:
         raise MissingExtra("queue", "The job queue") from None
     app = Celery("rxlens", broker=settings.broker_url, set_as_current=False)
-    ttl_ms = settings.job_ttl_seconds * 1000
-    name = queue_name(settings)
-    app.conf.update(
-        task_queues=[
-            Queue(  # type: ignore[no-untyped-call]
-                name, routing_key=name, durable=True, queue_arguments={"x-message-ttl": ttl_ms}
-            )
-        ],
-        task_default_queue=name,
-        task_default_routing_key=name,
-        task_acks_late=True,
-        task_reject_on_worker_lost=True,
+    name, ttl_ms = queue_name(settings), settings.job_ttl_seconds * 1000
+    durable = Queue(name, routing_key=name, durable=True, queue_arguments={"x-message-ttl": ttl_ms})  # type: ignore[no-untyped-call]
+    app.conf.update(task_queues=[durable], task_default_queue=name, task_default_routing_key=name)
+    app.conf.update(_options(settings))
+    return app
+
+
+def _options(settings: QueueSettings) -> dict[str, object]:
+    return {
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
         # The solo pool runs one job at a time whatever this says; concurrency only sets how many
         # jobs the worker holds (prefetch = concurrency × multiplier). Its default is the host's
         # core count (a 32-core host would hold 32): 2 here, the job it runs and the next.
         # Measured with 16 clients and one worker (prefetch 1 first): concurrency 1 left the worker
         # idle for seconds between jobs with the next one unacknowledged in its buffer — 26 jobs in
         # 42 s; concurrency 1 × prefetch 2: 32 in 29 s; concurrency 2 × prefetch 1: 47 in 29 s.
-        worker_concurrency=2,
-        worker_prefetch_multiplier=1,
-        task_ignore_result=True,
-        task_serializer="json",
-        accept_content=["json"],
-        broker_connection_timeout=settings.connect_timeout_seconds,
-        broker_connection_retry_on_startup=True,
-        broker_transport_options={"confirm_publish": True},
-        # Sending gives up after ~3 s (the API then answers 503) instead of waiting for ever.
-        task_publish_retry_policy={"max_retries": 3, "interval_start": 0.2, "interval_step": 0.5},
-        worker_hijack_root_logger=False,
-        worker_redirect_stdouts=False,
-    )
-    return app
+        "worker_concurrency": 2,
+        "worker_prefetch_multiplier": 1,
+        "task_ignore_result": True,
+        "task_serializer": "json",
+        "accept_content": ["json"],
+        "broker_connection_timeout": settings.connect_timeout_seconds,
+        "broker_connection_retry_on_startup": True,
+        "broker_transport_options": {"confirm_publish": True},
+        # Sending gives up after a few tries (the API then answers 503) instead of waiting for ever.
+        "task_publish_retry_policy": {"max_retries": 3, "interval_start": 0.2, "interval_step": 0.5},
+        "worker_hijack_root_logger": False,
+        "worker_redirect_stdouts": False,
+    }
