@@ -57,23 +57,25 @@ return 0
 """
 
 
+def redis_options(settings: QueueSettings, retry: type[Any]) -> dict[str, Any]:
+    """The one Redis set-up of the worker (blocking client) and the API (asyncio client, whose
+    `Retry` class differs): a restart of a second or two is ridden out, a longer outage fails."""
+    from redis.backoff import ExponentialBackoff
+
+    timeout = settings.connect_timeout_seconds
+    backoff = ExponentialBackoff(cap=1.0, base=0.1)
+    return {"socket_connect_timeout": timeout, "socket_timeout": timeout, "retry": retry(backoff, retries=8)}
+
+
 class WorkerEvents:
     """The worker's side (blocking redis client): a job's progress and its one answer."""
 
     def __init__(self, settings: QueueSettings, sealer: Sealer) -> None:
         import redis
-        from redis.backoff import ExponentialBackoff
         from redis.retry import Retry
 
         self.keys, self.sealer = Keys(settings), sealer
-        timeout = settings.connect_timeout_seconds
-        # A Redis restart mid-job (a second or two) is ridden out, not turned into a failed job.
-        self.redis = redis.Redis.from_url(
-            settings.redis_url or "",
-            socket_connect_timeout=timeout,
-            socket_timeout=timeout,
-            retry=Retry(ExponentialBackoff(cap=1.0, base=0.1), retries=8),
-        )
+        self.redis = redis.Redis.from_url(settings.redis_url or "", **redis_options(settings, Retry))
         self._finish = self.redis.register_script(_FINISH)
 
     def add(self, job_id: str, name: str, data: dict[str, Any]) -> None:

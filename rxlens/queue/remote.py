@@ -12,7 +12,7 @@ from rxlens.config import QueueSettings
 from rxlens.errors import QueueUnavailable, RequestTooLarge
 from rxlens.images.intake import Upload
 from rxlens.queue.app import TASK, make_celery
-from rxlens.queue.events import Event, Keys, open_event, seal_event
+from rxlens.queue.events import Event, Keys, open_event, redis_options, seal_event
 from rxlens.queue.message import JobMessage, sealed_size
 from rxlens.queue.sealing import Sealer
 
@@ -33,17 +33,10 @@ class RedisLog:
     def __init__(self, settings: QueueSettings, sealer: Sealer) -> None:
         import redis.asyncio as aioredis
         from redis.asyncio.retry import Retry
-        from redis.backoff import ExponentialBackoff
 
         self.keys, self.sealer, self.ttl = Keys(settings), sealer, settings.job_ttl_seconds
-        timeout = settings.connect_timeout_seconds
-        # A Redis restart (a second or two) is ridden out; a longer outage becomes a 503.
-        self.redis = aioredis.Redis.from_url(
-            settings.redis_url or "",
-            socket_connect_timeout=timeout,
-            socket_timeout=timeout,
-            retry=Retry(ExponentialBackoff(cap=1.0, base=0.1), retries=8),
-        )
+        # A longer outage than the retries ride out becomes a 503 (QueueUnavailable).
+        self.redis = aioredis.Redis.from_url(settings.redis_url or "", **redis_options(settings, Retry))
 
     async def create(self, job_id: str, owner: str, first: Event) -> None:
         job, events = self.keys.job(job_id), self.keys.events(job_id)
@@ -52,10 +45,6 @@ class RedisLog:
             pipe.rpush(events, seal_event(self.sealer, first))
             pipe.expire(events, self.ttl)
             await pipe.execute()
-
-    async def add(self, job_id: str, event: Event) -> None:
-        async with _redis_errors("record progress"):
-            await self.redis.rpushx(self.keys.events(job_id), seal_event(self.sealer, event))
 
     async def read(self, job_id: str, start: int) -> list[Event]:
         async with _redis_errors("read the job's progress"):
