@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from rxlens.catalog.importers import SourceKind, read_source
+from rxlens.catalog.records import Product
 from rxlens.errors import CatalogSourceError
 from tests.conftest import FIXTURES
 
@@ -53,3 +54,9 @@ def test_bad_sources_are_refused(tmp_path: Path, content: bytes, message: str) -
     path.write_bytes(content)
     with pytest.raises(CatalogSourceError, match=message):
         list(read_source(path, SourceKind.TFDA))
+
+
+def test_a_line_break_inside_a_licence_name_becomes_one_space() -> None:
+    # Dataset 37 has names with CR LF inside; rendering and matching both want one printed line.
+    product = Product(id="X", name_en='SENIN F.C. TABLET 9.6MG "PURZER"(GINKGOFLAVONE \r\nGLYCOSIDES)')
+    assert product.name_en == 'SENIN F.C. TABLET 9.6MG "PURZER"(GINKGOFLAVONE GLYCOSIDES)'

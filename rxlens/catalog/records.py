@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 
 class Ingredient(BaseModel):
@@ -32,6 +33,13 @@ class Product(BaseModel):
     cancelled: bool = False
     source: str = ""
     volume: float = 0.0  # NHI claimed quantity in 2024: a prior between equally good names
+
+    @field_validator("name_zh", "name_en")
+    @classmethod
+    def _one_line(cls, name: str) -> str:
+        # Some licences carry a line break inside the name (`… (GINKGOFLAVONE \r\nGLYCOSIDES)`):
+        # a printed name is one line, and text layout refuses the control characters.
+        return re.sub(r"\s+", " ", name).strip()
 
     @property
     def display_name(self) -> str:
