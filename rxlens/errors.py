@@ -8,7 +8,9 @@ RxlensError                      500  exit 1
 │   ├── UnsupportedImage         415  exit 2   not an image, or a format we do not read
 │   ├── TruncatedImage           422  exit 2   the file ends before the image does
 │   ├── ImageTooLarge            413  exit 2   more bytes than allowed
-│   └── TooManyPixels            413  exit 2   more pixels than allowed (decompression bomb)
+│   ├── TooManyPixels            413  exit 2   more pixels than allowed (decompression bomb)
+│   ├── NotJson                  415  exit 2   a plan request that is not JSON
+│   └── BadRecord                422  exit 2   a file given to `rxlens plan` is not a record
 ├── ConfigError                  500  exit 78  the installation is misconfigured
 │   └── MissingExtra             501  exit 78  a feature's optional dependencies are not installed
 ├── CatalogError                 503  exit 3   the catalog cannot be read or written
@@ -144,6 +146,16 @@ class Overloaded(TryLater):
 class Unauthorized(InputError):
     status, title = 401, "Unknown API key"
     hint = "Send `Authorization: Bearer <key>` with a key made by `rxlens keys new`, or no Authorization."
+
+
+class NotJson(InputError):
+    status, title = 415, "Not JSON"
+    hint = 'Send the records as JSON (Content-Type: application/json): {"records": [record, …]}.'
+
+
+class BadRecord(InputError):
+    status, title = 422, "Not a medication record"
+    hint = "Give records exactly as `rxlens analyze --json` or POST /v1/analyses return them."
 
 
 class NotMultipart(InputError):

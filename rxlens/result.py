@@ -109,6 +109,8 @@ class Medication(BaseModel):
     confidence: float = 0.0
     fields: dict[str, FieldInfo] = Field(default_factory=dict)
     warnings: list[str] = Field(default_factory=list)
+    # Fields a person changed when reviewing the record (dose, frequency, days …); empty as read.
+    corrected: list[str] = Field(default_factory=list)
 
 
 class FrequencyStats(BaseModel):
@@ -160,4 +162,5 @@ class AnalysisResult(BaseModel):
     user_message: str = ""
     fields: dict[str, FieldInfo] = Field(default_factory=dict)
     warnings: list[str] = Field(default_factory=list)
+    corrected: list[str] = Field(default_factory=list)  # header fields a person changed
     usage: Usage = Usage()

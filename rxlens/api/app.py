@@ -18,7 +18,7 @@ from rxlens.api.edge import Edge
 from rxlens.api.identity import Identity
 from rxlens.api.limits import Admission, RateLimiter
 from rxlens.api.middleware import RequestContext
-from rxlens.api.routes import analyses, health, jobs
+from rxlens.api.routes import analyses, health, jobs, plans
 from rxlens.config import Settings, get_settings
 from rxlens.errors import CatalogError
 from rxlens.queue.open import open_jobs
@@ -105,6 +105,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.add_middleware(RequestContext)
     app.include_router(analyses.router)
     app.include_router(jobs.router)
+    app.include_router(plans.router)
     app.include_router(health.router)
     web = resources.files("rxlens") / "web"
     app.mount("/", StaticFiles(directory=str(web), html=True), name="web")

@@ -12,10 +12,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from rxlens.api.limits import RateLimiter, Slots
 from rxlens.api.problems import response
 from rxlens.config import Settings
-from rxlens.errors import NotMultipart, RequestTooLarge, RxlensError
+from rxlens.errors import NotJson, NotMultipart, RequestTooLarge, RxlensError
 from rxlens.metrics import Metrics
 
-ANALYSES, JOBS = ("POST", "/v1/analyses"), ("POST", "/v1/jobs")
+ANALYSES, JOBS, PLANS = ("POST", "/v1/analyses"), ("POST", "/v1/jobs"), ("POST", "/v1/plans")
+PLAN_BYTES = 4_000_000  # twenty records with their evidence boxes fit many times over
 JOB_PATHS = "/v1/jobs/"  # reading or deleting a job: only whose it is (the client) is settled here
 _FORM_OVERHEAD = 1_000_000  # part headers, boundaries and the small fields
 
@@ -29,13 +30,14 @@ def _too_large(limit: int) -> RequestTooLarge:
     return RequestTooLarge(f"The request body is larger than {limit / 1e6:.0f} MB.")
 
 
-def check_body(headers: Headers, limit: int) -> None:
-    """415 for anything but a multipart form; 413 when the declared length is over the limit."""
+def check_body(headers: Headers, limit: int, wanted: str = "multipart/form-data") -> None:
+    """415 for any other body type; 413 when the declared length is over the limit."""
     declared = headers.get("content-length")
     has_body = headers.get("transfer-encoding") is not None or (declared or "0") != "0"
     kind = headers.get("content-type", "").split(";")[0].strip().lower()
-    if kind != "multipart/form-data" and (kind or has_body):
-        raise NotMultipart(f"The body is {kind or 'of no declared type'}, not multipart/form-data.")
+    if kind != wanted and (kind or has_body):
+        refusal = NotJson if wanted == "application/json" else NotMultipart
+        raise refusal(f"The body is {kind or 'of no declared type'}, not {wanted}.")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise _too_large(limit)
 
@@ -62,7 +64,7 @@ class Edge:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         route = (scope["method"], scope["path"].rstrip("/")) if scope["type"] == "http" else None
-        if route not in (ANALYSES, JOBS) and not (route and route[1].startswith(JOB_PATHS)):
+        if route not in (ANALYSES, JOBS, PLANS) and not (route and route[1].startswith(JOB_PATHS)):
             await self.app(scope, receive, send)
             return
         state = scope["app"].state
@@ -72,8 +74,8 @@ class Edge:
         try:
             client = state.identity.of(scope)  # 401 for a wrong key
             scope.setdefault("state", {})["client"] = client
-            if route in (ANALYSES, JOBS):
-                await self._admit_body(scope, client, state.rate_limiter)
+            if route in (ANALYSES, JOBS, PLANS):
+                await self._admit_body(scope, client, state.rate_limiter, route == PLANS)
             if admission:
                 slot = await admission.enter()
         except RxlensError as error:
@@ -81,11 +83,14 @@ class Edge:
             await response(error)(scope, receive, send)
             return
         try:
-            await self.app(scope, counted(receive, self.limit), send)
+            await self.app(scope, counted(receive, PLAN_BYTES if route == PLANS else self.limit), send)
         finally:
             if admission:
                 await admission.release(slot)
 
-    async def _admit_body(self, scope: Scope, client: str, rate: RateLimiter) -> None:
+    async def _admit_body(self, scope: Scope, client: str, rate: RateLimiter, plan: bool) -> None:
         await rate.take(client)  # 429
-        check_body(Headers(scope=scope), self.limit)  # 415, 413
+        if plan:
+            check_body(Headers(scope=scope), PLAN_BYTES, "application/json")  # 415, 413
+        else:
+            check_body(Headers(scope=scope), self.limit)

@@ -11,6 +11,7 @@ import math
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -318,6 +319,16 @@ class MatchIndex:
         return Candidate(self.products[v.product], shown, v.accepted, evidence, v.best.key.text, kind)
 
     # --- codes and alternatives ---------------------------------------------------------------
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        return {p.id: i for i, p in enumerate(self.products)}
+
+    def product(self, product_id: str) -> tuple[Product, frozenset[str]] | None:
+        """A product by id with its ingredients as canonical keys (salts and spellings folded)."""
+        if (i := self._positions.get(product_id)) is None:
+            return None
+        return self.products[i], self._ingredients.of_product[i]
+
     def by_code(self, text: str) -> Candidate | None:
         """The product a printed NHI code (`BC25419100`) names; OCR letter/digit slips repaired."""
         if (found := self._codes.find(text)) is None:

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from rxlens import __version__
-from rxlens.cli import analyze, catalog, doctor, evaluate, keys, serve, worker
+from rxlens.cli import analyze, catalog, doctor, evaluate, keys, plan, serve, worker
 from rxlens.errors import RxlensError
 
 app = typer.Typer(
@@ -24,6 +24,7 @@ app.add_typer(catalog.app, name="catalog")
 app.add_typer(evaluate.app, name="eval")
 app.add_typer(keys.app, name="keys")
 app.command()(analyze.analyze)
+app.command()(plan.plan)
 app.command()(serve.serve)
 app.command()(doctor.doctor)
 app.command()(worker.worker)

@@ -1,0 +1,142 @@
+"""The plan as an RFC 5545 calendar (icalendar): one event per slot and day rule, repeating until
+the drugs' last day, with an alarm; refill windows and last days as all-day events.
+
+Times are local to the plan's zone (Asia/Taipei) with its VTIMEZONE; UNTIL is in UTC, as RFC 5545
+asks when DTSTART carries a TZID. Drugs with no known last day get no event: a reminder that
+never ends is worse than none (the plan warns about them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from zoneinfo import ZoneInfo
+
+from icalendar import Alarm, Calendar, Event, vRecur
+
+from rxlens import __version__
+from rxlens.plan.model import DayRule, Plan, PlanDrug, Slot
+from rxlens.plan.slots import slot_label
+
+_BYDAY = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+_MORNING_BEFORE = dt.timedelta(hours=-15)  # all-day events: 09:00 the day before
+
+
+def _uid(*parts: object) -> str:
+    return hashlib.sha1(repr(parts).encode()).hexdigest()[:24] + "@rxlens"
+
+
+def _alarm(text: str, trigger: dt.timedelta) -> Alarm:
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", text)
+    alarm.add("trigger", trigger)
+    return alarm
+
+
+def _first(rule: DayRule, start: dt.date, offset: int) -> dt.date:
+    if rule.kind != "weekdays":
+        return start + dt.timedelta(days=offset)
+    return next(
+        start + dt.timedelta(days=n)
+        for n in range(7)
+        if (start + dt.timedelta(days=n)).isoweekday() in rule.weekdays
+    )
+
+
+def _recur(rule: DayRule, until: dt.datetime) -> vRecur | None:
+    if rule.kind == "once":
+        return None
+    if rule.kind == "weekdays":
+        return vRecur(freq="WEEKLY", byday=[_BYDAY[d - 1] for d in rule.weekdays], until=until)
+    return vRecur(freq="DAILY", interval=rule.period, until=until)
+
+
+def _dose_event(plan: Plan, slot: Slot, drugs: list[PlanDrug], offset: int, zone: ZoneInfo) -> Event | None:
+    head = drugs[0]
+    assert head.rule is not None and head.last_day is not None
+    first = _first(head.rule, head.start, offset)
+    if first > head.last_day:
+        return None
+    begin = dt.datetime.combine(first, slot.time, zone)
+    lines = [
+        f"{d.name} {d.amount}".strip() + (f"（{d.frequency_words}）" if d.frequency_words else "")
+        for d in drugs
+    ]
+    title = f"服藥：{slot_label(slot.id)} " + "、".join(d.name for d in drugs)
+    event = Event()
+    event.add("uid", _uid(plan.start, slot.id, [d.key for d in drugs], offset))
+    event.add("dtstamp", dt.datetime.now(dt.UTC))
+    event.add("summary", title)
+    event.add("description", "\n".join(lines))
+    event.add("dtstart", begin)
+    event.add("duration", dt.timedelta(minutes=15))
+    until = dt.datetime.combine(head.last_day, slot.time, zone).astimezone(dt.UTC)
+    if (recur := _recur(head.rule, until)) is not None:
+        event.add("rrule", recur)
+    event.add_component(_alarm(title, dt.timedelta(minutes=-plan.times.remind_minutes_before)))
+    return event
+
+
+def _groups(plan: Plan, slot: Slot) -> dict[tuple[str, dt.date, dt.date], list[PlanDrug]]:
+    """Drugs of one slot that share their days and dates: one event each group."""
+    by_key = {d.key: d for d in plan.drugs}
+    groups: dict[tuple[str, dt.date, dt.date], list[PlanDrug]] = defaultdict(list)
+    for dose in slot.doses:
+        d = by_key[dose.drug]
+        if d.rule is not None and d.last_day is not None:
+            groups[(d.rule.model_dump_json(), d.start, d.last_day)].append(d)
+    return groups
+
+
+def _all_day(uid: str, title: str, first: dt.date, last: dt.date, alarm: str) -> Event:
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", dt.datetime.now(dt.UTC))
+    event.add("summary", title)
+    event.add("dtstart", first)
+    event.add("dtend", last + dt.timedelta(days=1))
+    event.add("transp", "TRANSPARENT")
+    event.add_component(_alarm(alarm, _MORNING_BEFORE))
+    return event
+
+
+def _dates(plan: Plan) -> list[Event]:
+    out = []
+    for w in plan.refills:
+        title = f"第{w.fill}次領藥（連續處方箋）{w.start.month}/{w.start.day}–{w.end.month}/{w.end.day}"
+        uid, alarm = _uid("refill", w.record, w.fill, w.start), f"明天起可以第{w.fill}次領藥"
+        out.append(_all_day(uid, title, w.start, w.end, alarm))
+    ending: dict[dt.date, list[PlanDrug]] = defaultdict(list)
+    for d in plan.drugs:
+        if d.schedule == "scheduled" and d.last_day:
+            ending[d.run_out or d.last_day].append(d)
+    for day, drugs in sorted(ending.items()):
+        title = "用藥最後一天：" + "、".join(d.name for d in drugs)
+        out.append(_all_day(_uid("last", day, [d.key for d in drugs]), title, day, day, f"明天{title}"))
+    return out
+
+
+def to_ics(plan: Plan) -> bytes:
+    zone = ZoneInfo(plan.times.time_zone)
+    cal = Calendar()
+    cal.add("prodid", f"-//rxlens//{__version__}//ZH-TW")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", "用藥提醒")
+    cal.add("x-wr-timezone", plan.times.time_zone)
+    for slot in plan.slots:
+        for (_, _, _), drugs in _groups(plan, slot).items():
+            rule = drugs[0].rule
+            assert rule is not None
+            for offset in rule.offsets if rule.kind == "period" else [0]:
+                if (event := _dose_event(plan, slot, drugs, offset, zone)) is not None:
+                    cal.add_component(event)
+    for event in _dates(plan):
+        cal.add_component(event)
+    # Only the years the plan spans: Taipei's DST of the 1970s would be dead weight in every file.
+    last = max((d.last_day for d in plan.drugs if d.last_day), default=plan.start)
+    cal.add_missing_timezones(first_date=plan.start, last_date=last + dt.timedelta(days=400))
+    data: bytes = cal.to_ical()
+    return data

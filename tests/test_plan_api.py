@@ -1,0 +1,98 @@
+"""POST /v1/plans over a real socket, and `rxlens plan` in a real process."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from icalendar import Calendar
+
+from rxlens.api.app import create_app
+from rxlens.config import Settings
+from rxlens.result import AnalysisResult, Medication
+from rxlens.services import Services
+from rxlens.vocab.frequency import parse, to_out
+from tests.http import running
+
+
+def medication(name: str, code: str, days: int | None = 7, dose: float = 1, **extra: object) -> Medication:
+    f = parse(code)
+    assert f is not None, code
+    return Medication(
+        drug_name_zh=name, frequency=to_out(f), frequency_text=code, dose_quantity=dose, dose_unit="TAB",
+        days=days, **extra,  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+def record(*meds: Medication, visit: str | None = "2026-12-01") -> dict[str, object]:
+    return AnalysisResult(visit_date=visit, medications=list(meds)).model_dump(mode="json")
+
+
+@pytest.fixture
+def base(settings: Settings, reader: Services) -> Iterator[str]:
+    with running(create_app(settings, reader)) as url:
+        yield url
+
+
+def test_plan_json_and_calendar(base: str) -> None:
+    body = {
+        "records": [record(medication("甲", "BIDPC"), medication("乙", "HS", days=3))],
+        "times": {"breakfast": "07:00"},
+    }
+    r = httpx.post(f"{base}/v1/plans", json=body, timeout=30)
+    assert r.status_code == 200, r.text
+    plan = r.json()
+    assert [s["label"] for s in plan["slots"]] == ["早餐後（07:30）", "晚餐後（18:30）", "睡前（22:00）"]
+    assert plan["start"] == "2026-12-01" and plan["end"] == "2026-12-07"
+    r = httpx.post(f"{base}/v1/plans", json=body, headers={"Accept": "text/calendar"}, timeout=30)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/calendar")
+    assert "attachment" in r.headers["content-disposition"]
+    events = Calendar.from_ical(r.content).walk("VEVENT")
+    assert {str(e["summary"]) for e in events} >= {"服藥：早餐後 甲", "服藥：睡前 乙"}
+
+
+def test_plan_refusals_are_problems(base: str) -> None:
+    r = httpx.post(f"{base}/v1/plans", content=b"records=1", headers={"Content-Type": "text/plain"})
+    assert r.status_code == 415 and r.json()["code"] == "NotJson"
+    r = httpx.post(f"{base}/v1/plans", json={"records": []})
+    assert r.status_code == 422 and r.json()["code"] == "InvalidRequest"
+    r = httpx.post(f"{base}/v1/plans", json={"records": [{"medications": "none"}]})
+    assert r.status_code == 422 and "records.0.medications" in r.json()["detail"]
+    r = httpx.post(f"{base}/v1/plans", json={"records": [record()], "times": {"time_zone": "Mars/Base"}})
+    assert r.status_code == 422 and "time zone" in r.json()["detail"]
+    big = b'{"records": [' + b" " * 5_000_000 + b"]}"
+    r = httpx.post(f"{base}/v1/plans", content=big, headers={"Content-Type": "application/json"})
+    assert r.status_code == 413 and r.json()["code"] == "RequestTooLarge"
+
+
+def _cli(*args: str, settings: Settings) -> subprocess.CompletedProcess[str]:
+    env = {"RXLENS_DATA_DIR": str(settings.data_dir), "PATH": "/usr/bin:/bin"}
+    return subprocess.run(
+        [sys.executable, "-m", "rxlens", "plan", *args], capture_output=True, text=True, env=env, timeout=120
+    )
+
+
+def test_cli_plan_writes_the_calendar_and_refuses_a_non_record(settings: Settings, tmp_path: Path) -> None:
+    path = tmp_path / "record.json"
+    path.write_text(json.dumps(record(medication("甲", "TID"))), encoding="utf-8")
+    done = _cli(str(path), "--ics", str(tmp_path / "plan.ics"), "--json", settings=settings)
+    assert done.returncode == 0, done.stderr
+    assert [s["id"] for s in json.loads(done.stdout)["slots"]] == [
+        "breakfast_after",
+        "lunch_after",
+        "dinner_after",
+    ]
+    assert (
+        len(Calendar.from_ical((tmp_path / "plan.ics").read_bytes()).walk("VEVENT")) == 4
+    )  # 3 slots + last day
+    bad = tmp_path / "photo.json"
+    bad.write_text('{"medications": 3}', encoding="utf-8")
+    done = _cli(str(bad), settings=settings)
+    assert (
+        done.returncode == 2 and "not a medication record" in done.stderr and "Traceback" not in done.stderr
+    )
