@@ -23,6 +23,7 @@ LAYOUTS = [
     "rows_misread_header",
     "rows_stamped_receipt",
     "rows_code_alone",
+    "rows_glare_code_column",
 ]
 
 
@@ -163,3 +164,9 @@ def test_a_spaced_number_after_a_name_stays_a_dose(bundled_index: MatchIndex, te
     is the dose."""
     record = build_record({0: [text_line(text, [0, 0, 600, 30])]}, bundled_index, {0: (1200, 800)})
     assert [m.dose_quantity for m in record.medications] == [1.0]
+
+
+def test_half_read_codes_under_other_headers_stay_out_of_names(bundled_index: MatchIndex) -> None:
+    record = _record("rows_glare_code_column", bundled_index)
+    printed = [m.printed_name for m in record.medications]
+    assert not any(frag in name for name in printed for frag in ("VC01Q3", "AB48", "S4")), printed

@@ -247,3 +247,17 @@ def test_a_tail_that_holds_words_and_strengths_is_not_cut_off(bundled_index: Mat
     valsartan alone."""
     for top in bundled_index.match("VALSARTAN (DIOVAN) HCT 80/12.5MG", 3):
         assert not top.accepted or len(top.product.ingredients) > 1, top.evidence
+
+
+def test_hours_of_release_are_not_the_brand(bundled_index: MatchIndex) -> None:
+    # `Vantydin 12 Hour SR F.C. Tablets` is printed `VANTYDIN F.C. 120/60MG`: 12 HOUR says how it
+    # releases, like SR; the brand alone must agree.
+    best = bundled_index.match("VANTYDIN F.C. 120/60MG", 1)[0]
+    assert best.accepted and best.product.name_en.upper().startswith("VANTYDIN")
+
+
+def test_a_code_with_a_zero_read_as_d_is_still_a_code() -> None:
+    from rxlens.extract.tokens import CODE_RE
+
+    assert CODE_RE.search("BQ2D895100. YOLTAREN RETARD 75MG")
+    assert not CODE_RE.search("VOLTAREN RETARD")

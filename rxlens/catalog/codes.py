@@ -12,12 +12,12 @@ import re
 from rxlens.catalog.normalize import fold
 
 CODE_RE = re.compile(r"^[A-Z][0-9A-Z]\d{6}[0-9A-Z]{2}$")
-_DIGIT_LOOKALIKES = "OQDISLBGZ"
+DIGIT_LOOKALIKES = "OQDISLBGZ"
 # A code-like token: ten characters in the code's shape, with at least four real digits among
 # the six that must be digits, so ordinary capitalised words do not qualify.
 code_pattern = re.compile(
-    rf"(?<![0-9A-Za-z])[A-Z][0-9A-Z](?=(?:[{_DIGIT_LOOKALIKES}]*\d){{4}})"
-    rf"[0-9{_DIGIT_LOOKALIKES}]{{6}}[0-9A-Z]{{2}}(?![0-9A-Za-z])"
+    rf"(?<![0-9A-Za-z])[A-Z][0-9A-Z](?=(?:[{DIGIT_LOOKALIKES}]*\d){{4}})"
+    rf"[0-9{DIGIT_LOOKALIKES}]{{6}}[0-9A-Z]{{2}}(?![0-9A-Za-z])"
 )
 _TO_DIGIT = str.maketrans(
     {"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "S": "5", "B": "8", "G": "6", "Z": "2"}

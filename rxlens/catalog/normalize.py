@@ -114,7 +114,7 @@ _EN_FORMS = r"""FILM[-\s]?COATED|SUGAR[-\s]?COATED|ENTERIC[-\s]?COATED|F\.?C\.?T
 # spelled-out EXTENDED-RELEASE beside them is a form word). A label may leave the code out
 # (`Dicron 30mg` for `Dicron MR Tablets 30mg`), so the catalog also knows each name without it
 # (catalog.keys), never the other way round.
-RELEASE_RE = re.compile(r"\b(?:[SECMX]\.?R\.?|X\.?L\.?|RETARD)(?![A-Z])")
+RELEASE_RE = re.compile(r"\b(?:[SECMX]\.?R\.?|X\.?L\.?|RETARD|\d{1,2}[- ]?HOURS?)(?![A-Z])")
 # The same words glued to a name when OCR loses the space ("SENNAPURTABLETS", "DESCOVYFILM").
 _EN_FORM_SUFFIX_RE = re.compile(
     r"(?<=[A-Z]{3}|[A-Z]-[A-Z])(?:FILMCOATED|FILM|TABLETS?|ABLETS|TABS?|CAPSULES?|CAPLETS?|CAPS?|GRANULES?|SYRUP|"

@@ -24,7 +24,8 @@ def brand(name_en: str) -> str:
     words: list[str] = []
     for word in re.split(r"\s+", name_en.strip()):
         clean = word.strip('"“”〝〞,').upper()
-        if not clean or _FORM.match(clean) or re.match(r"^[\d(（]", clean) or clean.startswith('"'):
+        # A quoted word is the maker (`PREDNISOLONE "KUANG NAN"`), never part of the brand.
+        if not clean or _FORM.match(clean) or re.match(r"^[\d(（]", clean) or word[0] in '"“〝':
             break
         words.append(word.strip('"“”〝〞,'))
     text = " ".join(words[:3]) or name_en.split()[0]

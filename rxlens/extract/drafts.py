@@ -130,6 +130,15 @@ def _inside_words(tokens: list[Token], i: int) -> bool:
     return glued is not None and after.text[:1].isalpha()
 
 
+def _stray(token: Token, columns: Columns | None, photo: int) -> bool:
+    """Letters and digits that start under another column's header (`VCG18` in 健保碼, `S4` in
+    天數): a code or number half lost under glare or a stamp, never a word of the name."""
+    if token.kind != "text" or columns is None or columns.photo != photo or "name" not in columns.edges:
+        return False
+    mixed = bool(re.search(r"\d", token.text)) and bool(re.search(r"[A-Z]", token.text.upper()))
+    return mixed and columns.column_at(token.cell.left) not in ("name", None)
+
+
 def _under(cell: TextLine | None, name: TextLine | None) -> bool:
     """The line starts within the span of the name above it (wrapped or translated names are
     printed in the name's column; a pharmacist's stamp in the usage columns is not)."""
@@ -149,7 +158,7 @@ class _Drafter:
         self.previous_was_name = False
 
     def read(self, row: Row) -> _Line:
-        tokens = tokenize(row)
+        tokens = [t for t in tokenize(row) if not _stray(t, self.columns, row.photo)]
         name = name_text(tokens)
         code, code_text = None, None
         for t in tokens:

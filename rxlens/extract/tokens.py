@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from rxlens.catalog.codes import DIGIT_LOOKALIKES
 from rxlens.catalog.normalize import STRENGTH_RE
 from rxlens.layout.rows import Row
 from rxlens.ocr.base import TextLine
@@ -26,7 +27,7 @@ Found = re.Match[str] | grammar.Frequency
 
 # NHI drug codes: 10 characters; the digits may be read as their look-alike letters. A code
 # whose first letter was lost under a stamp is 9 characters and still worth a lookup.
-CODE_RE = re.compile(r"(?<![A-Z0-9])[A-Z]?[A-Z0-9][0-9OISBGZ]{6}[0-9A-Z]{2}(?![A-Z0-9])")
+CODE_RE = re.compile(rf"(?<![A-Z0-9])[A-Z]?[A-Z0-9][0-9{DIGIT_LOOKALIKES}]{{6}}[0-9A-Z]{{2}}(?![A-Z0-9])")
 # `56.days`: OCR reads a speck between the number and DAYS as a dot.
 _DAYS_RE = re.compile(r"(?<![\d.月/])(\d{1,3})(?:\s*|\.)(?:天|日份|日|DAYS?|D)(?![A-Z\d])")
 _ZH_NUMBER = "一二兩三四五六七八九十半"
