@@ -42,7 +42,7 @@ TABLE = [
     _row("HS", "HS", 1, timing="HS", id="HS"),
     _row("QOD", "QOD", 0.5, id="QOD"),
     _row("Q2D", "QOD", 0.5, count="Q2D", id="Q2D"),
-    _row("Q0D", "QOD", 0.5, count="Q0D", id="Q0D-its-O-read-as-zero"),
+    _row("Q0D", "QOD", 0.5, count="QOD", id="Q0D-its-O-read-as-zero"),
     _row("Q3D", "Q3D", 1 / 3, id="Q3D"),
     _row("QW", "QW", W, id="QW"),
     _row("BIW", "BIW", 2 * W, id="BIW"),
@@ -115,6 +115,8 @@ TABLE = [
     # Chinese wordings
     _row("一日三次", "TID", 3, id="zh-一日三次"),
     _row("1天3次", "TID", 3, id="zh-1天3次"),
+    _row("天1次", "QD", 1, id="zh-天1次-its-一-lost"),
+    _row("一日雨次", "BID", 2, id="zh-一日雨次-兩-read-as-雨"),
     _row("每日3次", "TID", 3, id="zh-每日3次"),
     _row("每天一次", "QD", 1, id="zh-每天一次"),
     _row("每日兩次", "BID", 2, id="zh-每日兩次"),

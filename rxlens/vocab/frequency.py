@@ -68,6 +68,7 @@ _ALIAS = {
     "QAM": "QDAM", "QPM": "QDPM", "ASORDERED": "ASORDER",
     "Q1D": "QD", "Q2D": "QOD", "Q1W": "QW", "Q0D": "QOD",
 }  # fmt: skip
+_MISREAD = {"Q0D"}
 _DAYS_PER = {"D": 1, "W": 7, "M": 30}
 _HS_CODES = {"HS", "QDHS"}
 
@@ -161,7 +162,9 @@ def _latin(folded: str) -> list[Piece]:
     for m in _LATIN.finditer(folded):
         count = re.sub(r"[ \t]", "", m["f"]).replace("、", ",")
         said = meaning(count)
-        count = said.code if count.startswith("QW(") else count  # QW(2.4,6 as read is QW(2,4,6)
+        # QW(2.4,6 as read is QW(2,4,6); Q0D is QOD with its O read as a zero: the printed code
+        # is what the ink says, not what OCR made of it.
+        count = said.code if count.startswith("QW(") or count in _MISREAD else count
         timing = minutes = None
         if m["t"]:
             t = re.sub(r"[ \t]", "", m["t"])

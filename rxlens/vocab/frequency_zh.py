@@ -10,7 +10,21 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-_DIGITS = {"一": 1, "二": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+# 雨 is 兩 as OCR often reads it; only count rules (一日雨次) accept it.
+_DIGITS = {
+    "一": 1,
+    "二": 2,
+    "兩": 2,
+    "雨": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _N = r"(\d{1,2}|[一二兩三四五六七八九十]{1,3})"  # a count or interval: 3, 三, 十二
 _ONE = r"(?:\s*[一1]\s*次)?"
 _WEEK = r"(?:週|周|星期|禮拜|個星期|個禮拜)"
@@ -134,12 +148,13 @@ def _fixed(code: str) -> Callable[[re.Match[str]], Piece | None]:
     return lambda m: _coded(code, m)
 
 
-_DAY = r"(?:每|一|(?<!\d)1)\s*[日天]"
+# A cell that opens with 天 lost the 一 before it (a stamp's edge, a fold): `天1次` is still daily.
+_DAY = r"(?:每|一|(?<!\d)1|^)\s*[日天]"
 # Each rule names the characters one of which its wording must contain: most OCR lines hold none,
 # and a `in` test is far cheaper than a regex scan.
 _RULES: list[tuple[str, re.Pattern[str], Callable[[re.Match[str]], Piece | None]]] = [
-    ("日天", re.compile(rf"{_DAY}\s*(?:服用|使用|用)?\s*([1-4一二兩三四])\s*次"), _daily),
-    ("週周星禮", re.compile(rf"(?:每|一)\s*{_WEEK}\s*(?:服用|使用|用)?\s*([1-3一二兩三])\s*次"), _weekly),
+    ("日天", re.compile(rf"{_DAY}\s*(?:服用|使用|用)?\s*([1-4一二兩雨两三四])\s*次"), _daily),
+    ("週周星禮", re.compile(rf"(?:每|一)\s*{_WEEK}\s*(?:服用|使用|用)?\s*([1-3一二兩雨两三])\s*次"), _weekly),
     (
         "週周星禮",
         re.compile(
