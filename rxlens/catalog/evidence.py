@@ -128,11 +128,6 @@ def _aliases(name: str) -> list[str]:
     return [name, *_EQ_RE.findall(upper), *([_ISOMER_RE.sub("", upper)] if _ISOMER_RE.match(upper) else [])]
 
 
-def shared_ingredients(a: frozenset[str], b: frozenset[str]) -> set[str]:
-    """Ingredients two products both hold (the shorter key names it: KETOROLAC, not its salt)."""
-    return {min(x, y, key=len) for x in a for y in b if _same(x, y)}
-
-
 def same_ingredients(a: frozenset[str], b: frozenset[str]) -> bool:
     return all(any(_same(x, y) for y in b) for x in a) and all(any(_same(x, y) for x in a) for y in b)
 

@@ -12,32 +12,60 @@ import re
 from collections import defaultdict
 from itertools import combinations
 
-from rxlens.catalog.evidence import shared_ingredients
 from rxlens.catalog.index import MatchIndex
 from rxlens.catalog.keys import canonical
 from rxlens.plan.model import Duplicate, PlanDrug
 
-_STRENGTH = re.compile(r"\s+[\d.]+\s*[A-Za-zµμ%/]*$")
+# Strengths printed inside an ingredient name (`POLYMYXIN 10000IU/GM`) or a record's label.
+_STRENGTH = re.compile(r"\s+\d\S*")
+# A key that is only the anion left after the catalog dropped a metal as a salt word: SODIUM
+# CHLORIDE and POTASSIUM CHLORIDE are two substances, so such keys keep their full name.
+_ANION = re.compile(
+    r"(?:CHLORIDE|BROMIDE|IODIDE|FLUORIDE|OXIDE|HYDROXIDE|PEROXIDE|CARBONATE|BICARBONATE|SULFATE|"
+    r"SULPHATE|PHOSPHATE|CITRATE|GLUCONATE|LACTATE|ACETATE|SILICATE|TRISILICATE|ASPARTATE)"
+    r"(?:MONO|DI|TRI|HEXA|HEPTA|PENTA)?(?:HYDRATE)?"
+)
+
+
+def _key(name: str) -> str:
+    plain = _STRENGTH.sub("", name.upper())
+    key = canonical(plain)
+    return re.sub(r"[^A-Z0-9]", "", plain) if _ANION.fullmatch(key) else key
 
 
 def ingredient_keys(drug: PlanDrug, index: MatchIndex | None) -> frozenset[str]:
     """The catalog's ingredients of the drug's product; without a catalog, the record's own."""
+    names: list[str] = []
     if index is not None and drug.matched_drug_id:
         found = index.product(drug.matched_drug_id)
-        return found[1] if found else frozenset()
-    if not drug.matched_drug_id:
-        return frozenset()
-    return frozenset(c for label in drug.ingredients if (c := canonical(_STRENGTH.sub("", label))))
+        names = [i.name for i in found[0].ingredients] if found else []
+    elif drug.matched_drug_id:
+        names = drug.ingredients
+    return frozenset(k for name in names if (k := _key(name)))
+
+
+def same_substance(a: str, b: str) -> bool:
+    """Equal keys, or a salt word the catalog does not list after the same name (KETOROLAC /
+    KETOROLACTROMETHAMINE); never a number after it (VITAMINB1 is not VITAMINB12)."""
+    short, long_ = sorted((a, b), key=len)
+    rest = long_[len(short) :]
+    return long_.startswith(short) and (not rest or (rest.isalpha() and (len(rest) >= 4 or len(short) >= 8)))
+
+
+def shared_ingredients(a: frozenset[str], b: frozenset[str]) -> set[str]:
+    return {min(x, y, key=len) for x in a for y in b if same_substance(x, y)}
 
 
 def duplicates(drugs: list[PlanDrug], index: MatchIndex | None) -> list[Duplicate]:
+    """One warning per group of drugs: the ingredients they share (a combination product and its
+    twin share several: one warning, not one per ingredient)."""
     held = {d.key: ingredient_keys(d, index) for d in drugs}
     by_ingredient: dict[str, set[str]] = defaultdict(set)
     for a, b in combinations(drugs, 2):
         for ingredient in shared_ingredients(held[a.key], held[b.key]):
             by_ingredient[ingredient] |= {a.key, b.key}
     order = {d.key: n for n, d in enumerate(drugs)}
-    return [
-        Duplicate(ingredient=name, drugs=sorted(keys, key=order.__getitem__))
-        for name, keys in sorted(by_ingredient.items())
-    ]
+    by_group: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    for name, keys in sorted(by_ingredient.items()):
+        by_group[tuple(sorted(keys, key=order.__getitem__))].append(name)
+    return [Duplicate(ingredients=names, drugs=list(group)) for group, names in by_group.items()]

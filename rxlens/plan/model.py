@@ -96,7 +96,7 @@ class RefillOut(BaseModel):
 
 
 class Duplicate(BaseModel):
-    ingredient: str
+    ingredients: list[str]  # the shared ingredients, as the catalog keys them
     drugs: list[str]  # PlanDrug keys, two or more
 
 

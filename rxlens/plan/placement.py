@@ -98,7 +98,9 @@ def place(f: FrequencyOut | None, times: Times) -> Placement:
         return _apart("此頻率沒有固定時間，請依醫囑")
     if f.timing == "HS" and len(meals) == 1:
         meals = ["bedtime"]  # 每日一次 睡前: HS says when the one dose is
-    slots = [slot_id(m, f.timing, f.timing_minutes) for m in meals]
+    usual = {"AC": times.before_meal_minutes, "PC": times.after_meal_minutes}.get(f.timing or "")
+    minutes = f.timing_minutes if f.timing_minutes != usual else None  # AC30M is the usual 飯前
+    slots = [slot_id(m, f.timing, minutes) for m in meals]
     return Placement(list(dict.fromkeys(slots)), _rule(f.code))
 
 

@@ -6,6 +6,8 @@ import datetime as dt
 
 from rxlens.plan.model import Duplicate, PlanDrug, PlanWarning, RefillOut
 
+_ASK = "請先問醫師或藥師是否要一起使用。"
+
 
 def _day(d: dt.date) -> str:
     return f"{d.month}/{d.day}"
@@ -51,7 +53,7 @@ def plan_warnings(
     out = [
         PlanWarning(
             kind="duplicate",
-            text=f"{_names(t.drugs, by_key)} 含有相同成分 {t.ingredient}：請先問醫師或藥師是否要一起使用。",
+            text=f"{_names(t.drugs, by_key)} 含有相同成分 {'、'.join(t.ingredients)}：{_ASK}",
             drugs=t.drugs,
         )
         for t in twins
