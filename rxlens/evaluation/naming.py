@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import re
+import unicodedata
 from collections import defaultdict
 
 from rxlens.catalog.records import Product
@@ -99,6 +100,11 @@ def without_maker(name_zh: str) -> str:
     return re.sub(r'^\s*["“〝][^"”〞]*["”〞]\s*', "", name_zh) or name_zh
 
 
+def _zh_key(name: str) -> str:
+    """２５０毫克 and 250毫克 read the same: full-width digits and spaces do not tell makers apart."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+
+
 class NameIndex:
     """Which products print the same brand and strengths: a reader cannot tell them apart."""
 
@@ -108,8 +114,8 @@ class NameIndex:
         for p in products:
             self.by_brand[self._key(p)].add(p.id)
             if p.name_zh:  # printed as licensed, or without the maker (then any maker's)
-                self.by_zh[p.name_zh].add(p.id)
-                self.by_zh[without_maker(p.name_zh)].add(p.id)
+                self.by_zh[_zh_key(p.name_zh)].add(p.id)
+                self.by_zh[_zh_key(without_maker(p.name_zh))].add(p.id)
 
     @staticmethod
     def _key(p: Product) -> tuple[str, tuple[float, ...]]:
@@ -121,5 +127,5 @@ class NameIndex:
     def acceptable(self, p: Product, en: str, zh: str) -> list[str]:
         same = set(self.by_brand.get(self._key(p), set())) if en else set()
         if zh and not en:
-            same = set(self.by_zh.get(zh, set()))
+            same = set(self.by_zh.get(_zh_key(zh), set()))
         return sorted(same | {p.id})
