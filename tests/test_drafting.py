@@ -170,3 +170,23 @@ def test_half_read_codes_under_other_headers_stay_out_of_names(bundled_index: Ma
     record = _record("rows_glare_code_column", bundled_index)
     printed = [m.printed_name for m in record.medications]
     assert not any(frag in name for name in printed for frag in ("VC01Q3", "AB48", "S4")), printed
+
+
+@pytest.mark.parametrize(
+    ("cells", "dose"),
+    [
+        (["NYSTATIN TABLETS 500000 units", "2", "TID", "7", "42"], 2.0),
+        (["Duloz 60 (Duloxetine Capsules 60mg)", "1", "TIDAC", "84", "252"], 1.0),
+        (["Panadol 500mg", "30", "QD", "3", "3"], None),
+    ],
+)
+def test_a_strength_in_the_dose_place_is_no_dose(
+    bundled_index: MatchIndex, cells: list[str], dose: float | None
+) -> None:
+    """Twenty tablets at once is no dose: a number that large is a strength or a misplaced cell."""
+    lines, x = [], 0.0
+    for text in cells:
+        lines.append(text_line(text, [x, 0, x + 24 * len(text), 30]))
+        x += 24 * len(text) + 30
+    record = build_record({0: lines}, bundled_index, {0: (1600, 800)})
+    assert [m.dose_quantity for m in record.medications] == [dose]

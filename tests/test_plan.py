@@ -12,6 +12,7 @@ from rxlens.plan.model import Plan
 from rxlens.plan.placement import takes_on
 from rxlens.result import AnalysisResult, Medication, Refill, RefillWindow
 from rxlens.vocab.frequency import parse, to_out
+from rxlens.vocab.words import words
 
 MONDAY = dt.date(2026, 11, 30)
 B, L, D = "breakfast", "lunch", "dinner"
@@ -241,3 +242,16 @@ def test_each_drug_keeps_its_own_visit_and_corrections() -> None:
 def test_a_record_without_a_date_starts_on_the_given_day() -> None:
     plan = build_plan([AnalysisResult(medications=[med("QD", days=2)])], start=dt.date(2026, 1, 5))
     assert plan.start == dt.date(2026, 1, 5) and plan.start_source == "given"
+
+
+@pytest.mark.parametrize(
+    ("printed", "said"),
+    [
+        ("TIDPC", "每日三次 飯後"), ("BIDPRN", "每日兩次 需要時"), ("QW(1,3,5)", "每週一、三、五"),
+        ("Q8H", "每8小時一次"), ("QOD", "隔日一次"), ("HS", "睡前"), ("QDAC30M", "每日一次 飯前 30 分鐘"),
+        ("QDAC60M", "每日一次 飯前 60 分鐘"), ("QIO", "QIO（無法確認）"), ("PRN", "需要時"),
+    ],
+)  # fmt: skip
+def test_frequency_in_words(printed: str, said: str) -> None:
+    f = parse(printed)
+    assert f is not None and words(to_out(f)) == said

@@ -15,6 +15,11 @@ from rxlens.ocr.base import TextLine
 from rxlens.vocab import frequency as grammar
 
 MAX_DAYS = 365
+# More than this many tablets, capsules or drops at once is a strength or a code read in the dose's
+# place (`NYSTATIN 500000 units`, `Duloz 60 (…)`), never a dose; a volume may be larger (30 mL).
+MAX_DOSE_COUNT = 20
+MAX_DOSE_ML = 100
+_VOLUME_UNITS = {"ML", "CC", "毫升"}
 
 
 @dataclass
@@ -94,12 +99,16 @@ def _filled_on_row(usage: Usage, role: str, token: Token) -> bool:
     )
 
 
+def _most(unit: str | None) -> float:
+    return MAX_DOSE_ML if (unit or "").upper() in _VOLUME_UNITS else MAX_DOSE_COUNT
+
+
 def _set(usage: Usage, role: str | None, token: Token, unit: str | None = None) -> None:
     if role in (None, IGNORED) or token.value is None or getattr(usage, role) is not None:
         return
     if role == "days" and not (0 < token.value <= MAX_DAYS and token.value.is_integer()):
         return
-    if role == "dose" and token.value <= 0:
+    if role == "dose" and not 0 < token.value <= _most(unit):
         return
     setattr(usage, role, Value(token.value, [token.cell], unit))
 

@@ -16,6 +16,7 @@ _FIXED = {
     "QOD": "隔日一次", "BIW": "每週兩次", "TIW": "每週三次", "STAT": "立即使用", "ONCE": "使用一次",
     "ASORDER": "依醫囑", "PRN": "需要時",
 }  # fmt: skip
+_TIMES_A_DAY = {"QD": 1, "BID": 2, "TID": 3, "QID": 4}
 _TIMING = {"AC": "飯前", "PC": "飯後", "HS": "睡前", "CC": "隨餐"}
 
 
@@ -45,8 +46,8 @@ def _base(f: FrequencyOut) -> str:
         return "每週" + "、".join(_WEEKDAY[d - 1] for d in f.weekdays)
     if code == "QW":
         return "每週一次"
-    if f.per_day and f.per_day >= 1 and code in {"QD", "BID", "TID", "QID"}:
-        return f"每日{count(f.per_day)}次"
+    if code in _TIMES_A_DAY:  # from the code: an as-needed one has no per_day, still BID says 兩次
+        return f"每日{count(_TIMES_A_DAY[code])}次"
     return _every(code) or code
 
 
