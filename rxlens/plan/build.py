@@ -6,11 +6,23 @@ import datetime as dt
 from collections.abc import Sequence
 
 from rxlens.catalog.index import MatchIndex
+from rxlens.errors import InputError
 from rxlens.plan.duplicates import duplicates
-from rxlens.plan.model import Dose, Plan, PlanDay, PlanDrug, RefillOut, Slot, StartSource, Times
+from rxlens.plan.model import (
+    Dose,
+    DrugStart,
+    Plan,
+    PlanDay,
+    PlanDrug,
+    PlanWarning,
+    RefillOut,
+    Slot,
+    StartSource,
+    Times,
+)  # fmt: skip
 from rxlens.plan.placement import place, takes_on
 from rxlens.plan.slots import slot_label, slot_time
-from rxlens.plan.supply import last_day, refills, run_out
+from rxlens.plan.supply import EARLIEST, LATEST, last_day, readable_date, refills, run_out
 from rxlens.plan.warnings import plan_warnings
 from rxlens.result import AnalysisResult, Medication
 from rxlens.vocab.words import amount, words
@@ -19,18 +31,20 @@ MAX_DAYS = 120  # the day-by-day list stops here; the calendar's rules go on to 
 OPEN_DAYS = 7  # days listed when no drug says when it ends
 
 
-def _start(med: Medication, record: AnalysisResult, given: dt.date) -> tuple[dt.date, StartSource]:
-    printed = (med.visit.visit_date if med.visit else None) or record.visit_date
-    if printed:
-        try:
-            return dt.date.fromisoformat(printed), "visit_date"
-        except ValueError:
-            pass  # a corrected date a person typed badly: the given start stands in
+def _start(med: Medication, record: AnalysisResult, given: dt.date) -> tuple[dt.date, DrugStart]:
+    """The visit date; one missing or misread (115/12/01, 9999-…) gives way to the given start."""
+    if day := readable_date(_printed_date(med, record)):
+        return day, "visit_date"
     return given, "given"
 
 
-def _drug(med: Medication, m: int, record: AnalysisResult, r: int, start: dt.date, times: Times) -> PlanDrug:
+def _printed_date(med: Medication, record: AnalysisResult) -> str | None:
+    return (med.visit.visit_date if med.visit else None) or record.visit_date
+
+
+def _drug(med: Medication, m: int, record: AnalysisResult, r: int, given: dt.date, times: Times) -> PlanDrug:
     where = place(med.frequency, times)
+    start, start_source = _start(med, record, given)
     last, source = last_day(med, record, start) if where.rule else (None, None)
     return PlanDrug(
         key=f"r{r}m{m}", record=r, medication=m,
@@ -40,7 +54,7 @@ def _drug(med: Medication, m: int, record: AnalysisResult, r: int, start: dt.dat
         frequency_printed=med.frequency_text, frequency_code=med.frequency.code if med.frequency else None,
         frequency_words=words(med.frequency) if med.frequency else "",
         schedule="as_needed" if where.as_needed else ("scheduled" if where.rule else "unscheduled"),
-        reason=where.reason, slots=where.slots, rule=where.rule, start=start,
+        reason=where.reason, slots=where.slots, rule=where.rule, start=start, start_source=start_source,
         last_day=last, last_day_source=source, run_out=run_out(med, start, last) if where.rule else None,
         clinic_name=(med.visit.clinic_name if med.visit else None) or record.clinic_name,
         corrected=med.corrected,
@@ -68,6 +82,21 @@ def _days(drugs: list[PlanDrug], times: Times, start: dt.date, end: dt.date | No
     return [PlanDay(date=day, slots=_slots(drugs, times, day)) for day in dates]
 
 
+def _undated(records: Sequence[AnalysisResult], drugs: list[PlanDrug], given: dt.date) -> list[PlanWarning]:
+    """Records whose drugs count from the given start: the person should know which day that is."""
+    out = []
+    for r, record in enumerate(records, 1):
+        undated = [d for d in drugs if d.record == r and d.start_source == "given"]
+        if not undated:
+            continue
+        where = undated[0].clinic_name or f"第{r}份紀錄"
+        printed = _printed_date(record.medications[undated[0].medication - 1], record)
+        said = f"的就醫日期「{printed}」無法辨識" if printed else " 沒有讀到就醫日期"
+        text = f"{where}{said}，從 {given.month}/{given.day} 起算；若不是這天開始用藥，請修改就醫日期。"
+        out.append(PlanWarning(kind="no_start", text=text, drugs=[d.key for d in undated]))
+    return out
+
+
 def build_plan(
     records: Sequence[AnalysisResult],
     times: Times | None = None,
@@ -78,23 +107,23 @@ def build_plan(
     (default: today); `index` gives catalog ingredients for duplicate warnings."""
     times = times or Times()
     given = start or dt.date.today()
+    if not EARLIEST <= given <= LATEST:
+        raise InputError(f"The start {given} is outside {EARLIEST.year}–{LATEST.year}.")
     drugs: list[PlanDrug] = []
     windows: list[RefillOut] = []
-    sources: set[StartSource] = set()
     for r, record in enumerate(records, 1):
-        for m, med in enumerate(record.medications, 1):
-            begin, source = _start(med, record, given)
-            sources.add(source)
-            drugs.append(_drug(med, m, record, r, begin, times))
-        first = min((d.start for d in drugs if d.record == r), default=None)
-        windows += refills(record, r, first) if first else []
+        found = [_drug(med, m, record, r, given, times) for m, med in enumerate(record.medications, 1)]
+        windows += refills(record, r, min(d.start for d in found)) if found else []
+        drugs += found
     plan_start = min((d.start for d in drugs), default=given)
     ends = [d.last_day for d in drugs if d.last_day]
     end = max(ends) if ends else None
     twins = duplicates(drugs, index)
-    said: StartSource = "visit_date" if sources == {"visit_date"} else ("given" if start else "today")
+    dated = drugs and all(d.start_source == "visit_date" for d in drugs)
+    said: StartSource = "visit_date" if dated else ("given" if start else "today")
     return Plan(
         start=plan_start, start_source=said,
         end=end, times=times, slots=_slots(drugs, times), drugs=drugs, refills=windows, duplicates=twins,
-        warnings=plan_warnings(drugs, windows, twins), days=_days(drugs, times, plan_start, end),
+        warnings=_undated(records, drugs, given) + plan_warnings(drugs, windows, twins),
+        days=_days(drugs, times, plan_start, end),
     )  # fmt: skip

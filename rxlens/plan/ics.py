@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections import defaultdict
 from zoneinfo import ZoneInfo
 
@@ -20,6 +21,9 @@ from rxlens.plan.model import DayRule, Plan, PlanDrug, Slot
 from rxlens.plan.slots import slot_label
 
 _BYDAY = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+# RFC 5545 TEXT has no control characters but the line breaks it escapes; a name read from a
+# photo or typed may carry one (NUL, BEL), and a calendar refuses the whole file for it.
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 _MORNING_BEFORE = dt.timedelta(hours=-15)  # all-day events: 09:00 the day before
 
 
@@ -27,10 +31,14 @@ def _uid(*parts: object) -> str:
     return hashlib.sha1(repr(parts).encode()).hexdigest()[:24] + "@rxlens"
 
 
+def _text(text: str) -> str:
+    return _CONTROL.sub("", text)
+
+
 def _alarm(text: str, trigger: dt.timedelta) -> Alarm:
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
-    alarm.add("description", text)
+    alarm.add("description", _text(text))
     alarm.add("trigger", trigger)
     return alarm
 
@@ -68,8 +76,8 @@ def _dose_event(plan: Plan, slot: Slot, drugs: list[PlanDrug], offset: int, zone
     event = Event()
     event.add("uid", _uid(plan.start, slot.id, [d.key for d in drugs], offset))
     event.add("dtstamp", dt.datetime.now(dt.UTC))
-    event.add("summary", title)
-    event.add("description", "\n".join(lines))
+    event.add("summary", _text(title))
+    event.add("description", _text("\n".join(lines)))
     event.add("dtstart", begin)
     event.add("duration", dt.timedelta(minutes=15))
     until = dt.datetime.combine(head.last_day, slot.time, zone).astimezone(dt.UTC)
@@ -94,7 +102,7 @@ def _all_day(uid: str, title: str, first: dt.date, last: dt.date, alarm: str) ->
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", dt.datetime.now(dt.UTC))
-    event.add("summary", title)
+    event.add("summary", _text(title))
     event.add("dtstart", first)
     event.add("dtend", last + dt.timedelta(days=1))
     event.add("transp", "TRANSPARENT")

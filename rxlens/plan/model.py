@@ -11,6 +11,7 @@ Meal = Literal["breakfast", "lunch", "dinner", "bedtime"]
 Schedule = Literal["scheduled", "as_needed", "unscheduled"]
 LastDaySource = Literal["days", "total", "days_supply"]
 StartSource = Literal["visit_date", "given", "today"]
+DrugStart = Literal["visit_date", "given"]  # given: no readable visit date, the given start stands in
 WindowSource = Literal["printed", "computed"]
 
 
@@ -79,6 +80,7 @@ class PlanDrug(BaseModel):
     slots: list[str] = Field(default_factory=list)
     rule: DayRule | None = None
     start: dt.date
+    start_source: DrugStart = "visit_date"
     last_day: dt.date | None = None
     last_day_source: LastDaySource | None = None
     run_out: dt.date | None = None  # the last day the printed total covers, when it is earlier

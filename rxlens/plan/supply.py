@@ -3,6 +3,10 @@
 Refill windows not printed on the slip follow the NHI rule for chronic-illness refill
 prescriptions (全民健康保險醫療辦法): each later fill is collected within the ten days before the
 previous supply runs out. A computed window says so (`source: computed`).
+
+Numbers and dates are read from photos or typed by a person, so each is checked before the plan
+counts with it: a supply longer than a year (2800 for 28), a year no slip prints (0115, 9999), a
+day no calendar has (2026-02-30) are misreadings, treated as not read, never as a prescription.
 """
 
 from __future__ import annotations
@@ -11,53 +15,85 @@ import datetime as dt
 import math
 
 from rxlens.plan.model import LastDaySource, RefillOut
-from rxlens.result import AnalysisResult, Medication
+from rxlens.result import AnalysisResult, Medication, Refill
 from rxlens.vocab.frequency import meaning
 
 REFILL_LEAD_DAYS = 10
+LONGEST = 366  # days one fill can last
+LAST_FILL = 9  # a slip prints its fills with one digit (第N次, 可調劑N次)
+# Within these every sum the plan makes (a year's supply, nine fills, the calendar's zone) is a date.
+EARLIEST, LATEST = dt.date(1912, 1, 1), dt.date(2199, 12, 31)
+
+
+def readable_date(text: str | None) -> dt.date | None:
+    try:
+        day = dt.date.fromisoformat(text or "")
+    except ValueError:
+        return None
+    return day if EARLIEST <= day <= LATEST else None
+
+
+def _span(days: int | float | None) -> int | None:
+    return int(days) if days is not None and 1 <= days <= LONGEST else None
+
+
+def positive(x: float | None) -> float | None:
+    return x if x is not None and math.isfinite(x) and x > 0 else None
 
 
 def doses_per_day(med: Medication) -> float | None:
     f = med.frequency
-    if f is None or f.prn or not f.known or f.per_day is None or med.dose_quantity is None:
+    dose, per_day = positive(med.dose_quantity), positive(f.per_day if f else None)
+    if f is None or f.prn or not f.known or dose is None or per_day is None:
         return None
-    return med.dose_quantity * f.per_day
+    return dose * per_day
 
 
 def last_day(
     med: Medication, record: AnalysisResult, start: dt.date
 ) -> tuple[dt.date | None, LastDaySource | None]:
     """The drug's own days; else total ÷ daily amount; else the slip's days supply — saying which."""
-    if med.days:
-        return start + dt.timedelta(days=med.days - 1), "days"
-    daily = doses_per_day(med)
-    if daily and med.total_quantity:
-        days = math.floor(med.total_quantity / daily + 1e-6)
-        if days >= 1:
-            return start + dt.timedelta(days=days - 1), "total"
-    if record.days_supply:
-        return start + dt.timedelta(days=record.days_supply - 1), "days_supply"
+    if days := _span(med.days):
+        return start + dt.timedelta(days=days - 1), "days"
+    daily, total = doses_per_day(med), positive(med.total_quantity)
+    if daily and total and (days := _span(math.floor(total / daily + 1e-6))):
+        return start + dt.timedelta(days=days - 1), "total"
+    if days := _span(record.days_supply):
+        return start + dt.timedelta(days=days - 1), "days_supply"
     return None, None
 
 
 def run_out(med: Medication, start: dt.date, last: dt.date | None) -> dt.date | None:
     """The last day the printed total covers, when it ends before the drug's last day."""
-    daily = doses_per_day(med)
-    if not (daily and med.total_quantity and last):
+    daily, total = doses_per_day(med), positive(med.total_quantity)
+    if not (daily and total and last):
         return None
     period = meaning(med.frequency.code).period if med.frequency else None
     if period:  # QW: 4 tablets last 4 weeks, not 28 days of 1/7 tablet
         doses, days = period
-        covered = math.floor(med.total_quantity / (med.dose_quantity or 1) / doses + 1e-6) * days
+        covered = math.floor(total / (med.dose_quantity or 1) / doses + 1e-6) * days
     else:
-        covered = math.floor(med.total_quantity / daily + 1e-6)
-    end = start + dt.timedelta(days=max(covered, 1) - 1)
-    return end if end < last else None
+        covered = math.floor(total / daily + 1e-6)
+    if covered > (last - start).days:
+        return None
+    return start + dt.timedelta(days=max(covered, 1) - 1)
 
 
 def supply_days(record: AnalysisResult) -> int | None:
     """One fill's days: the slip's days supply, else the longest drug's days."""
-    return record.days_supply or max((m.days for m in record.medications if m.days), default=None)
+    return _span(record.days_supply) or max(
+        (d for m in record.medications if (d := _span(m.days))), default=None
+    )
+
+
+def _printed(refill: Refill, this: int) -> dict[int, tuple[dt.date, dt.date]]:
+    """Windows printed for later fills; one with a misread date is left to the NHI rule."""
+    out = {}
+    for w in refill.windows:
+        begin, end = readable_date(w.start), readable_date(w.end)
+        if begin and end and begin <= end and this < w.fill <= LAST_FILL:
+            out[w.fill] = (begin, end)
+    return out
 
 
 def refills(record: AnalysisResult, index: int, start: dt.date) -> list[RefillOut]:
@@ -65,15 +101,14 @@ def refills(record: AnalysisResult, index: int, start: dt.date) -> list[RefillOu
     refill = record.refill
     if refill is None:
         return []
-    this = refill.this_fill or 1
-    printed = {w.fill: w for w in refill.windows if w.start and w.end and w.fill > this}
+    this = refill.this_fill if refill.this_fill and 1 <= refill.this_fill <= LAST_FILL else 1
+    printed = _printed(refill, this)
     out: list[RefillOut] = []
-    for fill, w in sorted(printed.items()):
-        begin, end = dt.date.fromisoformat(w.start or ""), dt.date.fromisoformat(w.end or "")
+    for fill, (begin, end) in sorted(printed.items()):
         out.append(RefillOut(record=index, fill=fill, start=begin, end=end, source="printed",
                              remind_on=begin - dt.timedelta(days=1)))  # fmt: skip
     days = supply_days(record)
-    for fill in range(this + 1, (refill.fills_allowed or 0) + 1):
+    for fill in range(this + 1, min(refill.fills_allowed or 0, LAST_FILL) + 1):
         if fill in printed or not days:
             continue
         end = start + dt.timedelta(days=(fill - this) * days - 1)

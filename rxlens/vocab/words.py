@@ -5,6 +5,8 @@ Built from the canonical form (rxlens.vocab.frequency), never from a second list
 
 from __future__ import annotations
 
+import math
+
 from rxlens.result import FrequencyOut
 
 _DIGITS = "零一二三四五六七八九十"
@@ -74,8 +76,9 @@ _UNITS = {
 
 
 def amount(quantity: float | None, unit: str | None) -> str:
-    """`1` `TAB` → 1 錠; a unit we do not know is kept as printed."""
-    if quantity is None:
+    """`1` `TAB` → 1 錠; a unit we do not know is kept as printed; no dose read (or one that is
+    no amount: 0, -1, NaN) is said as nothing."""
+    if quantity is None or not (math.isfinite(quantity) and quantity > 0):
         return ""
     said = _UNITS.get((unit or "").strip().upper(), unit or "")
     return f"{quantity:g} {said}".strip()
