@@ -200,6 +200,38 @@ class QueueSettings(BaseModel):
         return bool(self.broker_url and self.redis_url)
 
 
+class LineSettings(BaseModel):
+    """The LINE Official Account channel (rxlens/line/): off unless secret and token are both set."""
+
+    channel_secret: SecretStr | None = None
+    channel_access_token: SecretStr | None = None
+    api_base_url: str = "https://api.line.me"
+    data_api_base_url: str = "https://api-data.line.me"  # message content (photos)
+    # Photos from one chat with no new one for this long are one analysis (a multi-photo send
+    # arrives as separate events; imageSet says how many, when LINE sets it).
+    batch_quiet_seconds: float = Field(default=3.0, gt=0, le=60)
+    # The reply token is used while the last photo's event is younger than this; later, push.
+    reply_window_seconds: float = Field(default=50.0, gt=0, le=600)
+    loading_seconds: int = Field(default=20, ge=5, le=60, multiple_of=5)
+    # In group chats: answer only when a text mentions the bot, or not at all.
+    groups: Literal["mention", "off"] = "mention"
+    analyses_per_minute: float = Field(default=6.0, gt=0)
+    analyses_burst: int = Field(default=3, ge=1)
+    monthly_push_quota: int = Field(default=200, ge=0)  # LINE's free plan: 200 pushes a month
+    # Seals the records and reminders kept for LINE users (Fernet; `rxlens keys line` makes one).
+    data_key: SecretStr | None = None
+    # 修改 opens the web page here (the service's public address), by a link valid this long.
+    public_url: str = "http://127.0.0.1:8000"
+    link_ttl_seconds: int = Field(default=900, ge=60)
+    pending_hours: int = Field(default=24, ge=1)  # a record not confirmed is deleted after this
+    time_zone: str = "Asia/Taipei"
+    reminder_poll_seconds: float = Field(default=20.0, gt=0)
+
+    @property
+    def enabled(self) -> bool:
+        return self.channel_secret is not None and self.channel_access_token is not None
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="RXLENS_", env_nested_delimiter="__", env_file=".env", extra="ignore"
@@ -220,6 +252,7 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = "text"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     queue: QueueSettings = QueueSettings()
+    line: LineSettings = LineSettings()
     # Noto CJK faces the test-photo generator draws with (`make system-deps` installs them here).
     font_dir: Path = Path("/usr/share/fonts/opentype/noto")
 
@@ -238,6 +271,16 @@ class Settings(BaseSettings):
             )
         if q.jobs and q.secret_key is None:
             raise ValueError("a job queue needs RXLENS_QUEUE__SECRET_KEY (make one: rxlens keys queue)")
+        return self
+
+    @model_validator(mode="after")
+    def _line_needs_secret_token_and_key(self) -> Settings:
+        line = self.line
+        if (line.channel_secret is None) != (line.channel_access_token is None):
+            both = "RXLENS_LINE__CHANNEL_SECRET and RXLENS_LINE__CHANNEL_ACCESS_TOKEN"
+            raise ValueError(f"the LINE channel needs both {both}")
+        if line.enabled and line.data_key is None:
+            raise ValueError("the LINE channel needs RXLENS_LINE__DATA_KEY (make one: rxlens keys line)")
         return self
 
     @model_validator(mode="after")

@@ -10,7 +10,10 @@ RxlensError                      500  exit 1
 │   ├── ImageTooLarge            413  exit 2   more bytes than allowed
 │   ├── TooManyPixels            413  exit 2   more pixels than allowed (decompression bomb)
 │   ├── NotJson                  415  exit 2   a plan request that is not JSON
-│   └── BadRecord                422  exit 2   a file given to `rxlens plan` is not a record
+│   ├── BadRecord                422  exit 2   a file given to `rxlens plan` is not a record
+│   ├── BadSignature             400           a LINE webhook without a valid X-Line-Signature
+│   ├── LineOff                  404           the LINE channel is not configured
+│   └── LinkExpired              403           a 修改 link from LINE past its time, or forged
 ├── ConfigError                  500  exit 78  the installation is misconfigured
 │   └── MissingExtra             501  exit 78  a feature's optional dependencies are not installed
 ├── CatalogError                 503  exit 3   the catalog cannot be read or written
@@ -156,6 +159,21 @@ class NotJson(InputError):
 class BadRecord(InputError):
     status, title = 422, "Not a medication record"
     hint = "Give records exactly as `rxlens analyze --json` or POST /v1/analyses return them."
+
+
+class BadSignature(InputError):
+    status, title = 400, "Bad LINE signature"
+    hint = "Webhooks are accepted only from LINE, signed with the channel secret (X-Line-Signature)."
+
+
+class LineOff(InputError):
+    status, title = 404, "LINE channel not configured"
+    hint = "Set RXLENS_LINE__CHANNEL_SECRET, RXLENS_LINE__CHANNEL_ACCESS_TOKEN and RXLENS_LINE__DATA_KEY."
+
+
+class LinkExpired(InputError):
+    status, title = 403, "Link expired or not valid"
+    hint = "Open 修改 again from the LINE chat: a link is valid for 15 minutes."
 
 
 class NotMultipart(InputError):

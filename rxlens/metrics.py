@@ -91,6 +91,11 @@ class Metrics:
             registry=r,
             multiprocess_mode="livemin",
         )
+        # The LINE channel: webhooks by outcome (ok, bad_signature, redelivered …), answers by how
+        # they went (reply, push, over_quota), reminders pushed.
+        self.line_webhooks = Counter("rxlens_line_webhooks", "LINE webhook requests", ["outcome"], registry=r)
+        self.line_answers = Counter("rxlens_line_answers", "LINE answers by channel", ["via"], registry=r)
+        self.line_reminders = Counter("rxlens_line_reminders", "LINE reminders", ["outcome"], registry=r)
 
     @contextmanager
     def in_flight(self) -> Iterator[None]:

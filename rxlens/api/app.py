@@ -8,6 +8,7 @@ import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -18,11 +19,15 @@ from rxlens.api.edge import Edge
 from rxlens.api.identity import Identity
 from rxlens.api.limits import Admission, RateLimiter
 from rxlens.api.middleware import RequestContext
-from rxlens.api.routes import analyses, health, jobs, plans
+from rxlens.api.routes import analyses, health, jobs, line, plans
 from rxlens.config import Settings, get_settings
-from rxlens.errors import CatalogError
+from rxlens.errors import CatalogError, MissingExtra
+from rxlens.queue.jobs import Jobs
 from rxlens.queue.open import open_jobs
 from rxlens.services import Services, init_catalog
+
+if TYPE_CHECKING:
+    from rxlens.line.open import Line
 
 log = logging.getLogger("rxlens")
 # Analyses the whole fleet's API processes wait on at once when queue workers run them (each is
@@ -70,6 +75,19 @@ def _limits(app: FastAPI, settings: Settings, services: Services) -> None:
         app.state.admission = Admission(capacity, s.queue_size, s.queue_seconds)
 
 
+def _open_line(services: Services, jobs: Jobs) -> Line | None:
+    """The LINE channel when configured (its SDK is the `line` extra), with its reminder loop."""
+    if not services.settings.line.enabled:
+        return None
+    try:
+        from rxlens.line.open import open_line
+    except ImportError:
+        raise MissingExtra("line", "The LINE channel") from None
+    line = open_line(services, jobs)
+    line.spawn(line.reminders.run_forever())
+    return line
+
+
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
     settings = settings or get_settings()
 
@@ -79,8 +97,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         app.state.services = opened
         _limits(app, settings, opened)
         app.state.jobs = open_jobs(opened)
+        app.state.line = _open_line(opened, app.state.jobs)
         await _start(opened)
         yield
+        if app.state.line is not None:
+            await app.state.line.close()
         await app.state.jobs.close()
         await app.state.rate_limiter.close()
         await app.state.admission.close()
@@ -106,6 +127,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(analyses.router)
     app.include_router(jobs.router)
     app.include_router(plans.router)
+    app.include_router(line.router)
     app.include_router(health.router)
     web = resources.files("rxlens") / "web"
     app.mount("/", StaticFiles(directory=str(web), html=True), name="web")

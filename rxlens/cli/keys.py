@@ -28,3 +28,12 @@ def queue() -> None:
 
     typer.echo("give every API process and worker the same line (keep it out of version control):")
     typer.echo(f"RXLENS_QUEUE__SECRET_KEY={new_secret()}")
+
+
+@app.command()
+def line() -> None:
+    """Make the key that seals the records and reminders kept for LINE users."""
+    from rxlens.queue.sealing import new_secret
+
+    typer.echo("give every API process the same line (keep it out of version control):")
+    typer.echo(f"RXLENS_LINE__DATA_KEY={new_secret()}")

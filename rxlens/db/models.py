@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Double, Float, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Exact comparison on MySQL/MariaDB as on the other two (migration 0002 says why).
@@ -52,3 +52,54 @@ class MetaRow(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text, default="")
+
+
+# --- the LINE channel (migration 0003): medical fields are sealed before they are written ------
+# Times are seconds since the epoch in DOUBLE: MariaDB's FLOAT is single precision (minutes off).
+class LineEventRow(Base):
+    __tablename__ = "line_events"
+    __table_args__ = MYSQL_TABLE
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seen_at: Mapped[float] = mapped_column(Double)
+
+
+class LineUserRow(Base):
+    __tablename__ = "line_users"
+    __table_args__ = MYSQL_TABLE
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sealed_id: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[float] = mapped_column(Double)
+
+
+class LineRecordRow(Base):
+    __tablename__ = "line_records"
+    __table_args__ = MYSQL_TABLE
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_key: Mapped[str] = mapped_column(String(64), index=True)
+    sealed: Mapped[str] = mapped_column(Text)
+    confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    expires_at: Mapped[float] = mapped_column(Double)
+
+
+class LineReminderRow(Base):
+    __tablename__ = "line_reminders"
+    __table_args__ = MYSQL_TABLE
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_key: Mapped[str] = mapped_column(String(64), index=True)
+    record_id: Mapped[str] = mapped_column(String(32))
+    due_at: Mapped[float] = mapped_column(Double, index=True)
+    sealed: Mapped[str] = mapped_column(Text)
+    claimed_until: Mapped[float] = mapped_column(Double, default=0.0)
+    sent_at: Mapped[float | None] = mapped_column(Double, nullable=True)
+
+
+class LinePushRow(Base):
+    __tablename__ = "line_pushes"
+    __table_args__ = MYSQL_TABLE
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,200 @@
+"""The LINE channel: webhook events in, one record per batch of photos out, postbacks and
+commands handled. Called after the webhook has answered 200 (LINE wants a quick answer)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from collections.abc import Callable
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from linebot.v3.webhooks import (
+    Event,
+    FollowEvent,
+    ImageMessageContent,
+    MessageEvent,
+    PostbackEvent,
+    TextMessageContent,
+    UnfollowEvent,
+)
+
+from rxlens.api.limits import RateLimiter
+from rxlens.config import LineSettings, ServiceSettings
+from rxlens.errors import LinkExpired, RxlensError
+from rxlens.images.intake import Upload
+from rxlens.line import card, words
+from rxlens.line.api import LineApi, flex, text
+from rxlens.line.batch import Batch, Batcher, Chat
+from rxlens.line.links import edit_url, make_token, open_token
+from rxlens.line.store import LineStore
+from rxlens.queue.jobs import Jobs
+from rxlens.queue.sealing import Sealer
+from rxlens.result import AnalysisResult
+from rxlens.services import Services
+
+log = logging.getLogger("rxlens.line")
+
+
+def chat_of(event: Any) -> Chat | None:
+    source = event.source
+    user = getattr(source, "user_id", None)
+    if user is None:
+        return None
+    if source.type == "user":
+        return Chat(user, user, True)
+    where = getattr(source, "group_id", None) or getattr(source, "room_id", None)
+    return Chat(str(where), user, False) if where else None
+
+
+class LineChannel:
+    def __init__(
+        self, settings: LineSettings, services: Services, jobs: Jobs, api: LineApi, store: LineStore,
+        sealer: Sealer, clock: Callable[[], float],
+    ) -> None:  # fmt: skip
+        self.settings, self.services, self.jobs, self.api, self.store = settings, services, jobs, api, store
+        self.sealer, self.clock = sealer, clock
+        self.batcher = Batcher(settings.batch_quiet_seconds, self.answer)
+        rate = ServiceSettings(
+            rate_per_minute=settings.analyses_per_minute, rate_burst=settings.analyses_burst
+        )
+        self.rate = RateLimiter(rate)
+        self.answered: list[tuple[str, float]] = []  # (reply|push, seconds from the last photo): bench
+
+    async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
+        return await self.services.blocking.run(fn, *args)
+
+    async def handle(self, events: list[Event]) -> None:
+        for event in events:
+            try:
+                await self._one(event)
+            except Exception:  # one bad event must not stop the others
+                log.exception("LINE event %s failed", type(event).__name__)
+
+    async def _one(self, event: Event) -> None:
+        if not await self.run(self.store.first_time, event.webhook_event_id, self.clock()):
+            self.services.metrics.line_webhooks.labels("redelivered").inc()
+            return  # a redelivery of an event already handled
+        chat = chat_of(event)
+        if chat is None or (not chat.one_to_one and self.settings.groups == "off"):
+            return
+        if isinstance(event, MessageEvent) and isinstance(event.message, ImageMessageContent):
+            await self._photo(event, chat)
+        elif isinstance(event, MessageEvent) and isinstance(event.message, TextMessageContent):
+            await self._text(event, chat)
+        elif isinstance(event, PostbackEvent):
+            await self._postback(event, chat)
+        elif isinstance(event, FollowEvent):
+            await self._say(event.reply_token, chat, [text(words.WELCOME)])
+        elif isinstance(event, UnfollowEvent):
+            await self.run(self.store.delete_user, self.store.user_key(chat.user_id))
+
+    async def _photo(self, event: MessageEvent, chat: Chat) -> None:
+        message = event.message
+        data = await self.api.content(message.id)
+        fresh = (chat.to, chat.user_id) not in self.batcher.batches
+        if chat.one_to_one and fresh:
+            await self.api.loading(chat.user_id, self.settings.loading_seconds)
+        image_set = message.image_set
+        marked = (image_set.id, int(image_set.total)) if image_set and image_set.total else None
+        self.batcher.add(chat, data, event.reply_token, event.timestamp / 1000, marked)
+
+    async def _text(self, event: MessageEvent, chat: Chat) -> None:
+        said = event.message.text.strip()
+        if not chat.one_to_one:
+            mention = event.message.mention
+            called = mention and any(getattr(m, "is_self", False) for m in mention.mentionees or [])
+            if called and not self.batcher.take(chat, event.reply_token, event.timestamp / 1000):
+                await self._say(event.reply_token, chat, [text(words.HELP)])
+            return
+        key = self.store.user_key(chat.user_id)
+        if said in words.DELETE:
+            await self.run(self.store.delete_user, key)
+            await self._say(event.reply_token, chat, [text(words.DELETED)])
+        elif said in words.PRIVACY:
+            await self._say(event.reply_token, chat, [text(words.PRIVACY_TEXT)])
+        else:
+            await self._say(event.reply_token, chat, [text(words.HELP)])
+
+    async def _postback(self, event: PostbackEvent, chat: Chat) -> None:
+        from rxlens.line.actions import postback
+
+        await postback(self, event, chat)
+
+    # --- answering a batch -------------------------------------------------------------------
+    async def answer(self, batch: Batch) -> None:
+        chat = batch.chat
+        key = self.store.user_key(chat.user_id)
+        try:
+            self.rate.take_now(f"line:{key}")
+            record = await self._analyze(batch.photos, key)
+        except RxlensError as error:
+            await self._send(batch, [text(words.problem(error))])
+            return
+        if not record.medications:
+            await self._send(batch, [text(card.NO_DRUG)])
+            return
+        await self.run(self.store.remember_user, chat.user_id, self.clock())
+        expires = self.clock() + self.settings.pending_hours * 3600
+        record_id = await self.run(self.store.save_record, key, record, expires)
+        url = edit_url(self.settings.public_url, make_token(self.sealer, record_id, key))
+        await self._send(batch, [flex(card.alt_text(record), card.bubble(record, record_id, url))])
+
+    async def _analyze(self, photos: list[bytes], key: str) -> AnalysisResult:
+        """Through the job queue when one is configured, else in this process (same Jobs API)."""
+        uploads = [Upload(f"line-{n + 1}.jpg", data) for n, data in enumerate(photos)]
+        owner = f"line:{key}"
+        job = await self.jobs.submit(uploads, None, owner)
+        try:
+            deadline = self.services.settings.pipeline.request_timeout_seconds
+            return AnalysisResult.model_validate(await self.jobs.answer(job, owner, deadline))
+        finally:
+            await self.jobs.delete(job, owner)
+
+    async def _send(self, batch: Batch, messages: list[Any]) -> None:
+        young = self.clock() - batch.last_event < self.settings.reply_window_seconds
+        via = (
+            "reply"
+            if young and batch.reply_token and await self.api.reply(batch.reply_token, messages)
+            else ""
+        )
+        if not via:
+            via = "push" if await self._push(batch.chat.to, messages) else "over_quota"
+        self.services.metrics.line_answers.labels(via).inc()
+        self.answered.append((via, _since(batch)))
+
+    async def _push(self, to: str, messages: list[Any]) -> bool:
+        month = dt.datetime.fromtimestamp(self.clock(), ZoneInfo(self.settings.time_zone)).strftime("%Y-%m")
+        if not await self.run(self.store.count_push, month, self.settings.monthly_push_quota):
+            log.warning("LINE monthly push quota used up: an answer was not sent")
+            return False
+        await self.api.push(to, messages, str(uuid.uuid4()))
+        return True
+
+    async def _say(self, token: str | None, chat: Chat, messages: list[Any]) -> None:
+        if not (token and await self.api.reply(token, messages)):
+            await self._push(chat.to, messages)
+
+    # --- the 修改 link (blocking: called through services.blocking) -----------------------------
+    def linked_record(self, token: str) -> AnalysisResult:
+        record_id, key = open_token(self.sealer, token, self.settings.link_ttl_seconds)
+        record = self.store.record(record_id, key, self.clock())
+        if record is None:
+            raise LinkExpired("The record behind this link is no longer kept.")
+        return record
+
+    def save_linked(self, token: str, record: AnalysisResult) -> None:
+        self.linked_record(token)  # the link is valid and the record still kept
+        record_id, key = open_token(self.sealer, token, self.settings.link_ttl_seconds)
+        self.store.replace_record(record_id, key, record)
+
+    async def close(self) -> None:
+        await self.batcher.close()
+        await self.api.close()
+
+
+def _since(batch: Batch) -> float:
+    import time
+
+    return time.monotonic() - batch.last_photo_at

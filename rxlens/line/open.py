@@ -1,0 +1,53 @@
+"""The LINE channel's parts, built once per API process when the channel is configured."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from typing import Any
+
+from linebot.v3 import WebhookParser
+
+from rxlens.line.api import LineApi
+from rxlens.line.channel import LineChannel
+from rxlens.line.reminders import Reminders
+from rxlens.line.store import LineStore
+from rxlens.queue.jobs import Jobs
+from rxlens.queue.sealing import Sealer
+from rxlens.services import Services
+
+_HINT = "Make one with `rxlens keys line`; every API process needs the same."
+
+
+@dataclass
+class Line:
+    parser: WebhookParser
+    channel: LineChannel
+    reminders: Reminders
+    sealer: Sealer
+    tasks: set[asyncio.Task[None]] = field(default_factory=set)
+
+    def spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        """Keep a reference: the event loop holds tasks only weakly."""
+        task = asyncio.create_task(work)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    async def close(self) -> None:
+        for task in list(self.tasks):
+            task.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+        await self.channel.close()
+
+
+def open_line(services: Services, jobs: Jobs, clock: Callable[[], float] = time.time) -> Line:
+    settings = services.settings.line
+    assert settings.channel_secret is not None and settings.data_key is not None  # settings checked both
+    sealer = Sealer.of(settings.data_key, "RXLENS_LINE__DATA_KEY", "line", _HINT)
+    store = LineStore(services.engine, sealer, settings.data_key.get_secret_value().encode())
+    api = LineApi(settings)
+    channel = LineChannel(settings, services, jobs, api, store, sealer, clock)
+    parser = WebhookParser(settings.channel_secret.get_secret_value())
+    return Line(parser, channel, Reminders(store, api, settings, services, clock), sealer)

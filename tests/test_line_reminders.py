@@ -1,0 +1,158 @@
+"""Reminders at accelerated time: a clock the test moves, two schedulers on one database (each
+with its own engine and connections, as two processes have), on every database backend."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterator
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from rxlens.config import Settings
+from rxlens.line.api import text
+from rxlens.line.open import Line, open_line
+from rxlens.line.reminders import LEASE_SECONDS, items, retry_key
+from rxlens.plan import build_plan
+from rxlens.queue.open import open_jobs
+from rxlens.result import AnalysisResult, Medication
+from rxlens.services import Services
+from rxlens.vocab.frequency import parse, to_out
+from tests.line_events import user_id
+from tests.line_server import Clock, LineServer, line_server
+from tests.lineapp import line_settings
+
+TAIPEI = ZoneInfo("Asia/Taipei")
+VISIT = dt.date(2026, 12, 1)
+ALICE, BOB = user_id("alice"), user_id("bob")
+
+
+def med(name: str, code: str) -> Medication:
+    f = parse(code)
+    assert f is not None
+    return Medication(
+        drug_name_zh=name, frequency=to_out(f), frequency_text=code, dose_quantity=1, dose_unit="TAB", days=7
+    )
+
+
+THREE = AnalysisResult(
+    visit_date=VISIT.isoformat(), medications=[med("甲錠", "TIDPC"), med("乙錠", "QD"), med("丙錠", "HS")]
+)
+
+
+Two = tuple[LineServer, Clock, list[Services]]
+
+
+@pytest.fixture
+def two(db_settings: Settings) -> Iterator[Two]:
+    """Two services (two engines, two connection pools) on one database: two processes' worth."""
+    clock = Clock(dt.datetime.combine(VISIT, dt.time(0, 0), TAIPEI).timestamp())
+    with line_server(clock=clock) as fake:
+        settings = line_settings(db_settings, fake)
+        opened = [Services.open(settings) for _ in range(2)]
+        yield fake, clock, opened
+        for s in opened:
+            s.close()
+
+
+def channels(opened: list[Services], clock: Clock) -> list[Line]:
+    """Built inside the event loop, as the service's lifespan builds them (aiohttp needs a loop)."""
+    return [open_line(s, open_jobs(s), clock) for s in opened]
+
+
+async def closed(lines: list[Line]) -> None:
+    for line in lines:
+        await line.channel.close()
+
+
+def schedule(line: Line, user: str, now: float) -> int:
+    store = line.channel.store
+    key = store.remember_user(user, now)
+    record_id = store.save_record(key, THREE, now + 86400)
+    return store.add_reminders(key, record_id, items(build_plan([THREE]), now))
+
+
+async def run(lines: list[Line], clock: Clock, hours: float, step: float = 900) -> None:
+    for _ in range(int(hours * 3600 / step)):
+        clock.advance(step)
+        await asyncio.gather(*(line.reminders.run_once() for line in lines))
+
+
+def test_seven_days_of_reminders_at_their_slots_never_twice(two: Two) -> None:
+    fake, clock, opened = two
+
+    async def week() -> None:
+        lines = channels(opened, clock)
+        assert schedule(lines[0], ALICE, clock()) == 4 * 7  # breakfast, lunch, dinner, bedtime × 7 days
+        await run(lines, clock, 8 * 24)
+        await closed(lines)
+
+    asyncio.run(week())
+    pushes = [c for c in fake.calls if c.path == "/v2/bot/message/push"]
+    assert len(fake.pushes) == len(pushes) == 28, "each reminder pushed once, by one of the two"
+    assert len({c.headers["x-line-retry-key"] for c in pushes}) == 28
+    said: Counter[str] = Counter()
+    for call in pushes:
+        local = dt.datetime.fromtimestamp(call.at, TAIPEI)
+        text = call.body["messages"][0]["text"]
+        slot = text.split("：")[0].removeprefix("服藥提醒 ")
+        due = dt.datetime.combine(local.date(), dt.time.fromisoformat(slot[-6:-1]), TAIPEI)
+        assert dt.timedelta(0) <= local - due < dt.timedelta(minutes=15), (text, local)  # within one tick
+        said[slot[:3]] += 1
+        expected = {
+            "早餐後": "甲錠 1 錠、乙錠 1 錠",
+            "午餐後": "甲錠 1 錠",
+            "晚餐後": "甲錠 1 錠",
+            "睡前（": "丙錠 1 錠",
+        }
+        assert text.endswith(expected[slot[:3]]), text
+    assert said == Counter({"早餐後": 7, "午餐後": 7, "晚餐後": 7, "睡前（": 7})
+    assert {p["to"] for p in fake.pushes} == {ALICE}
+    days = {dt.datetime.fromtimestamp(c.at, TAIPEI).date() for c in pushes}
+    assert days == {VISIT + dt.timedelta(days=n) for n in range(7)}
+
+
+def test_none_after_an_unfollow(two: Two) -> None:
+    fake, clock, opened = two
+
+    async def two_days_then_unfollow() -> None:
+        lines = channels(opened, clock)
+        schedule(lines[0], BOB, clock())
+        await run(lines, clock, 48)
+        lines[1].channel.store.delete_user(lines[1].channel.store.user_key(BOB))  # as the unfollow event does
+        await run(lines, clock, 6 * 24)
+        await closed(lines)
+
+    asyncio.run(two_days_then_unfollow())
+    last = max(c.at for c in fake.calls if c.path == "/v2/bot/message/push")
+    assert len(fake.pushes) == 8  # two days of four slots, then nothing
+    assert dt.datetime.fromtimestamp(last, TAIPEI).date() == VISIT + dt.timedelta(days=1)
+
+
+def test_a_push_retried_after_a_crash_is_delivered_once(two: Two) -> None:
+    fake, clock, opened = two
+    keys: list[str] = []
+
+    async def crash_then_recover() -> None:
+        lines = channels(opened, clock)
+        schedule(lines[0], ALICE, clock())
+        clock.advance(9 * 3600)  # past breakfast
+        store = lines[0].channel.store
+        due = store.claim_due(clock(), LEASE_SECONDS)[0]
+        keys.append(retry_key(due.id))
+        user = store.user_id(due.user_key)
+        assert user is not None
+        # the first process pushes, then dies before marking the row sent …
+        await lines[0].channel.api.push(user, [text(due.text)], retry_key(due.id))
+        # … its lease runs out, and the other process pushes the row again with the same key
+        clock.advance(LEASE_SECONDS + 1)
+        await lines[1].reminders.run_once()
+        await closed(lines)
+
+    asyncio.run(crash_then_recover())
+    pushes = [c for c in fake.calls if c.path == "/v2/bot/message/push"]
+    same = [c for c in pushes if c.headers["x-line-retry-key"] == keys[0]]
+    assert [c.status for c in same] == [200, 409]
+    assert len(fake.pushes) == len({c.headers["x-line-retry-key"] for c in pushes})  # each delivered once
