@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 from icalendar import Calendar
 
 from rxlens.api.app import create_app
+from rxlens.api.routes.plans import MAX_MEDICATIONS
 from rxlens.config import Settings
 from rxlens.result import AnalysisResult, Medication
 from rxlens.services import Services
@@ -68,6 +70,38 @@ def test_plan_refusals_are_problems(base: str) -> None:
     big = b'{"records": [' + b" " * 5_000_000 + b"]}"
     r = httpx.post(f"{base}/v1/plans", content=big, headers={"Content-Type": "application/json"})
     assert r.status_code == 413 and r.json()["code"] == "RequestTooLarge"
+
+
+def test_plan_bounds_what_one_request_may_cost(base: str) -> None:
+    """Twenty records share at most MAX_MEDICATIONS drugs: 45,000 in 4 MB took minutes (the
+    day-by-day list and the duplicate pairs grow with them)."""
+    many = [medication(f"藥{n}", "Q1H", days=120) for n in range(MAX_MEDICATIONS // 20 + 1)]
+    r = httpx.post(f"{base}/v1/plans", json={"records": [record(*many)] * 20}, timeout=60)
+    assert r.status_code == 422 and str(MAX_MEDICATIONS) in r.json()["detail"]
+    visits = [f"2026-{1 + n // 28:02d}-{1 + n % 28:02d}" for n in range(MAX_MEDICATIONS)]
+    most = [record(*(medication(f"藥{n}", "Q1H", days=120) for n in range(10)), visit=v) for v in visits[:20]]
+    for accept in ("application/json", "text/calendar"):
+        started = time.perf_counter()
+        r = httpx.post(f"{base}/v1/plans", json={"records": most}, headers={"Accept": accept}, timeout=60)
+        assert r.status_code == 200 and time.perf_counter() - started < 10, accept
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        pytest.param('{"records": [{"clinic_name": "\\ud800"}]}', 422, id="lone-surrogate"),
+        pytest.param(
+            '{"records": [{"medications": [{"total_quantity": NaN, "days": null}]}]}', 200, id="nan"
+        ),
+        pytest.param('{"records": ' + "[" * 100_000 + "]" * 100_000 + "}", 400, id="nested-100000-deep"),
+        pytest.param('{"records": [{}], "start": "9999-12-31"}', 422, id="start-9999"),
+    ],
+)
+def test_plan_hostile_bodies_are_refused_or_answered_never_a_500(base: str, body: str, status: int) -> None:
+    r = httpx.post(
+        f"{base}/v1/plans", content=body.encode(), headers={"Content-Type": "application/json"}, timeout=30
+    )
+    assert r.status_code == status, r.text
 
 
 def _cli(*args: str, settings: Settings) -> subprocess.CompletedProcess[str]:

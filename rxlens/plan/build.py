@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Sequence
 
 from rxlens.catalog.index import MatchIndex
@@ -61,25 +62,38 @@ def _drug(med: Medication, m: int, record: AnalysisResult, r: int, given: dt.dat
     )  # fmt: skip
 
 
-def _slots(drugs: list[PlanDrug], times: Times, day: dt.date | None = None) -> list[Slot]:
-    """The slots with their doses: every day's template, or the doses of one day."""
-    found: dict[str, Slot] = {}
+def _slot(sid: str, times: Times, doses: list[Dose]) -> Slot:
+    at = slot_time(sid, times)
+    label = slot_label(sid) + ("" if sid.startswith("clock_") else f"（{at:%H:%M}）")
+    return Slot(id=sid, label=label, time=at, doses=doses)
+
+
+def _doses(drugs: list[PlanDrug]) -> dict[str, Dose]:
+    return {d.key: Dose(drug=d.key, amount=d.amount) for d in drugs}
+
+
+def _slots(drugs: list[PlanDrug], times: Times, dose: dict[str, Dose] | None = None) -> list[Slot]:
+    """The slots of these drugs, each with its doses, in time order."""
+    dose = dose or _doses(drugs)
+    doses: dict[str, list[Dose]] = defaultdict(list)
     for d in drugs:
-        if d.rule is None or (day is not None and not takes_on(d.rule, d.start, d.last_day, day)):
-            continue
-        for sid in d.slots:
-            at = slot_time(sid, times)
-            label = slot_label(sid) + ("" if sid.startswith("clock_") else f"（{at:%H:%M}）")
-            slot = found.setdefault(sid, Slot(id=sid, label=label, time=at))
-            slot.doses.append(Dose(drug=d.key, amount=d.amount))
-    return sorted(found.values(), key=lambda s: s.time)
+        for sid in d.slots if d.rule else []:
+            doses[sid].append(dose[d.key])
+    return sorted((_slot(sid, times, ds) for sid, ds in doses.items()), key=lambda s: s.time)
 
 
 def _days(drugs: list[PlanDrug], times: Times, start: dt.date, end: dt.date | None) -> list[PlanDay]:
     last = end or start + dt.timedelta(days=OPEN_DAYS - 1)
     count = min((last - start).days + 1, MAX_DAYS)
-    dates = [start + dt.timedelta(days=n) for n in range(count)]
-    return [PlanDay(date=day, slots=_slots(drugs, times, day)) for day in dates]
+    made: dict[tuple[str, ...], list[Slot]] = {}  # days with the same drugs share their slots
+    dose, out = _doses(drugs), []
+    for day in (start + dt.timedelta(days=n) for n in range(count)):
+        taken = [d for d in drugs if d.rule and takes_on(d.rule, d.start, d.last_day, day)]
+        keys = tuple(d.key for d in taken)
+        if keys not in made:
+            made[keys] = _slots(taken, times, dose)
+        out.append(PlanDay(date=day, slots=made[keys]))
+    return out
 
 
 def _undated(records: Sequence[AnalysisResult], drugs: list[PlanDrug], given: dt.date) -> list[PlanWarning]:

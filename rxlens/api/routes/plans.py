@@ -4,27 +4,48 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from rxlens.api.deps import ServicesDep
 from rxlens.catalog.index import MatchIndex
 from rxlens.errors import CatalogError
 from rxlens.plan import Plan, Times, build_plan
 from rxlens.plan.ics import to_ics
+from rxlens.plan.supply import EARLIEST, LATEST
 from rxlens.result import AnalysisResult
 from rxlens.services import Services
 
 router = APIRouter(prefix="/v1/plans", tags=["plans"])
 MAX_RECORDS = 20  # a household's bags; the edge caps the body's bytes as well
+# Twenty bags of ten drugs. The plan's work grows with the drugs (the day-by-day list, the
+# calendar's events, the pairs compared for duplicates); 4 MB holds 45,000 of them.
+MAX_MEDICATIONS = 200
 
 
 class PlanRequest(BaseModel):
     records: list[AnalysisResult] = Field(min_length=1, max_length=MAX_RECORDS)
     times: Times = Field(default_factory=Times)
-    start: dt.date | None = None  # for records without a visit date; default today
+    start: dt.date | None = Field(default=None, ge=EARLIEST, le=LATEST)  # for records without a visit date
+
+    @model_validator(mode="before")
+    @classmethod
+    def _unicode(cls, body: object) -> object:
+        """The JSON decoder lets a lone surrogate (\\ud800) through; no UTF-8 answer can carry it."""
+        try:
+            json.dumps(body, ensure_ascii=False).encode()
+        except UnicodeEncodeError as e:
+            raise ValueError("text with a lone surrogate is not Unicode text") from e
+        return body
+
+    @model_validator(mode="after")
+    def _size(self) -> PlanRequest:
+        if sum(len(r.medications) for r in self.records) > MAX_MEDICATIONS:
+            raise ValueError(f"more than {MAX_MEDICATIONS} medications in one plan")
+        return self
 
 
 def _index(services: Services) -> MatchIndex | None:
