@@ -255,3 +255,15 @@ def test_a_record_without_a_date_starts_on_the_given_day() -> None:
 def test_frequency_in_words(printed: str, said: str) -> None:
     f = parse(printed)
     assert f is not None and words(to_out(f)) == said
+
+
+def test_the_day_list_holds_the_given_day_when_old_bags_stay_in_the_list() -> None:
+    """The page's list keeps last winter's bag beside today's: the day-by-day list (120 days at
+    most) must still reach today, which the page shows as its timetable."""
+    old = AnalysisResult(visit_date="2026-01-05", medications=[med("QD", days=28)])
+    new = AnalysisResult(visit_date="2026-11-30", medications=[med("BID", days=28)])
+    plan = build_plan([old, new], start=dt.date(2026, 12, 3))
+    assert plan.start == dt.date(2026, 1, 5) and len(plan.days) == 120
+    today = next(d for d in plan.days if d.date == dt.date(2026, 12, 3))
+    assert [s.id for s in today.slots] == ["breakfast_after", "dinner_after"]
+    assert plan.days[-1].date == plan.end == dt.date(2026, 12, 27)

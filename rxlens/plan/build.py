@@ -28,7 +28,7 @@ from rxlens.plan.warnings import plan_warnings
 from rxlens.result import AnalysisResult, Medication
 from rxlens.vocab.words import amount, words
 
-MAX_DAYS = 120  # the day-by-day list stops here; the calendar's rules go on to each last day
+MAX_DAYS = 120  # the day-by-day list holds this many; the calendar's rules go on to each last day
 OPEN_DAYS = 7  # days listed when no drug says when it ends
 
 
@@ -82,9 +82,15 @@ def _slots(drugs: list[PlanDrug], times: Times, dose: dict[str, Dose] | None = N
     return sorted((_slot(sid, times, ds) for sid, ds in doses.items()), key=lambda s: s.time)
 
 
-def _days(drugs: list[PlanDrug], times: Times, start: dt.date, end: dt.date | None) -> list[PlanDay]:
+def _days(
+    drugs: list[PlanDrug], times: Times, start: dt.date, end: dt.date | None, given: dt.date
+) -> list[PlanDay]:
+    """Day by day from the plan's start. A plan longer than MAX_DAYS (an old bag kept in the list
+    beside a new one) lists the days that end on its end, or begin on the given day (today) when
+    that is earlier: the page shows today's timetable from this list."""
     last = end or start + dt.timedelta(days=OPEN_DAYS - 1)
     count = min((last - start).days + 1, MAX_DAYS)
+    start = min(max(given, start), last - dt.timedelta(days=count - 1))
     made: dict[tuple[str, ...], list[Slot]] = {}  # days with the same drugs share their slots
     dose, out = _doses(drugs), []
     for day in (start + dt.timedelta(days=n) for n in range(count)):
@@ -139,5 +145,5 @@ def build_plan(
         start=plan_start, start_source=said,
         end=end, times=times, slots=_slots(drugs, times), drugs=drugs, refills=windows, duplicates=twins,
         warnings=_undated(records, drugs, given) + plan_warnings(drugs, windows, twins),
-        days=_days(drugs, times, plan_start, end),
+        days=_days(drugs, times, plan_start, end, given),
     )  # fmt: skip

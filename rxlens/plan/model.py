@@ -123,4 +123,5 @@ class Plan(BaseModel):
     refills: list[RefillOut] = Field(default_factory=list)
     duplicates: list[Duplicate] = Field(default_factory=list)
     warnings: list[PlanWarning] = Field(default_factory=list)
-    days: list[PlanDay] = Field(default_factory=list)  # day by day, from start to end (at most 120)
+    # Day by day from start to end; at most 120, then the last 120 or from today when that is earlier.
+    days: list[PlanDay] = Field(default_factory=list)
