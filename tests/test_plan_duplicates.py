@@ -10,10 +10,13 @@ import random
 import re
 from itertools import combinations
 
+import pytest
+
 from rxlens.catalog.index import MatchIndex
 from rxlens.catalog.records import Product
 from rxlens.plan import build_plan
 from rxlens.result import AnalysisResult, Medication
+from rxlens.vocab.frequency import parse, to_out
 
 _SALTS = {
     "HCL", "HYDROCHLORIDE", "SODIUM", "POTASSIUM", "CALCIUM", "MAGNESIUM", "MALEATE", "BESYLATE",
@@ -131,3 +134,39 @@ def test_a_multi_bag_case_names_the_two_drugs_and_the_ingredient(bundled_index: 
         assert [w.kind for w in plan.warnings if w.kind == "duplicate"] == ["duplicate"]
         return
     raise AssertionError("no case of six unrelated drugs drawn")
+
+
+def _acetaminophen(visit: str, days: int | None, code: str = "QID") -> AnalysisResult:
+    f = parse(code)
+    assert f is not None
+    drug = Medication(
+        matched_drug_id="A000000100", drug_name_zh="普拿疼", ingredients=["ACETAMINOPHEN 500MG"],
+        frequency=to_out(f), dose_quantity=1, days=days,
+    )  # fmt: skip
+    return AnalysisResult(visit_date=visit, medications=[drug])
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "warned"),
+    [
+        pytest.param(("2026-01-05", 28), ("2026-11-30", 28), False, id="last-january-and-this-week"),
+        pytest.param(("2026-11-20", 28), ("2026-11-30", 28), True, id="overlapping-ten-days"),
+        pytest.param(("2026-11-02", 28), ("2026-11-30", 28), False, id="the-day-after-it-ends"),
+        pytest.param(("2026-11-03", 28), ("2026-11-30", 28), True, id="on-its-last-day"),
+        pytest.param(("2026-01-05", None), ("2026-11-30", 28), True, id="no-known-end"),
+    ],
+)
+def test_only_drugs_taken_on_a_common_day_are_duplicates(
+    first: tuple[str, int | None], second: tuple[str, int | None], warned: bool
+) -> None:
+    """The page's list keeps each month's bag: last month's box of the same drug, finished, is
+    not a second product taken with this one."""
+    plan = build_plan([_acetaminophen(*first), _acetaminophen(*second)])
+    assert bool(plan.duplicates) is warned
+
+
+def test_an_as_needed_drug_bought_after_the_other_ended_is_not_a_duplicate() -> None:
+    plan = build_plan([_acetaminophen("2026-01-05", 28), _acetaminophen("2026-11-30", None, "PRN")])
+    assert not plan.duplicates
+    plan = build_plan([_acetaminophen("2026-11-20", 28), _acetaminophen("2026-11-30", None, "PRN")])
+    assert plan.duplicates

@@ -3,7 +3,8 @@
 Ingredients come from the catalog (dataset 37/42 ingredient lists, salts and spellings folded by
 the catalog's own keys); a drug the catalog does not know has no ingredients here, so it is never
 part of a warning. No clinical rule beyond "the same ingredient twice" is applied: there is no
-open interaction dataset behind one.
+open interaction dataset behind one. Twice means on a common day: the page's list keeps each
+month's bag, and last month's box of the same drug, finished, is not a second product.
 """
 
 from __future__ import annotations
@@ -56,13 +57,19 @@ def shared_ingredients(a: frozenset[str], b: frozenset[str]) -> set[str]:
     return {min(x, y, key=len) for x in a for y in b if same_substance(x, y)}
 
 
+def overlap(a: PlanDrug, b: PlanDrug) -> bool:
+    """Both taken on some day; a drug with no known last day (as needed, unscheduled) may be taken
+    on any day from its start."""
+    return (a.last_day is None or b.start <= a.last_day) and (b.last_day is None or a.start <= b.last_day)
+
+
 def duplicates(drugs: list[PlanDrug], index: MatchIndex | None) -> list[Duplicate]:
     """One warning per group of drugs: the ingredients they share (a combination product and its
     twin share several: one warning, not one per ingredient)."""
     held = {d.key: ingredient_keys(d, index) for d in drugs}
     by_ingredient: dict[str, set[str]] = defaultdict(set)
     for a, b in combinations(drugs, 2):
-        for ingredient in shared_ingredients(held[a.key], held[b.key]):
+        for ingredient in shared_ingredients(held[a.key], held[b.key]) if overlap(a, b) else ():
             by_ingredient[ingredient] |= {a.key, b.key}
     order = {d.key: n for n, d in enumerate(drugs)}
     by_group: dict[tuple[str, ...], list[str]] = defaultdict(list)
