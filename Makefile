@@ -38,6 +38,7 @@ bench: setup
 	$(BIN)/python -m bench.recognition
 	$(BIN)/python -m bench.pipeline
 	$(BIN)/python -m bench.load
+	$(BIN)/python -m bench.line
 
 # The accuracy measurement of the README: 300 fresh photos, then field-level accuracy.
 eval: setup

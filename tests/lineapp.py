@@ -24,10 +24,10 @@ from tests.line_server import ACCESS_TOKEN, LineServer, line_server
 
 def line_settings(base: Settings, fake: LineServer, **extra: Any) -> Settings:
     key = SecretStr(Fernet.generate_key().decode())
+    chosen: dict[str, Any] = {"batch_quiet_seconds": 0.4, "public_url": "https://rxlens.example.tw", **extra}
     line = LineSettings(
         channel_secret=SecretStr(CHANNEL_SECRET), channel_access_token=SecretStr(ACCESS_TOKEN),
-        api_base_url=fake.url, data_api_base_url=fake.data_url, data_key=key,
-        batch_quiet_seconds=0.4, public_url="https://rxlens.example.tw", **extra,
+        api_base_url=fake.url, data_api_base_url=fake.data_url, data_key=key, **chosen,
     )  # fmt: skip
     return base.model_copy(update={"line": line})
 
