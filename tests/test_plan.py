@@ -267,3 +267,27 @@ def test_the_day_list_holds_the_given_day_when_old_bags_stay_in_the_list() -> No
     today = next(d for d in plan.days if d.date == dt.date(2026, 12, 3))
     assert [s.id for s in today.slots] == ["breakfast_after", "dinner_after"]
     assert plan.days[-1].date == plan.end == dt.date(2026, 12, 27)
+
+
+@pytest.mark.parametrize(
+    ("printed", "days", "total", "last", "run_out"),
+    [
+        pytest.param("QW(1,2)", None, 1, 0, None, id="QW(1,2)-one-tablet-is-monday-only"),
+        pytest.param("QW(1,3,5)", None, 4, 8, None, id="QW135-four-tablets-to-the-next-wednesday"),
+        pytest.param("QW(3)", None, 2, 15, None, id="QW3-from-a-monday"),
+        pytest.param("TIW", 14, 5, 13, 11, id="TIW-five-tablets-cover-days-0-2-5-7-9"),
+        pytest.param("QW(1,3,5)", 14, 4, 13, 8, id="QW135-four-tablets-in-two-weeks"),
+        pytest.param("BIW", 28, 4, 27, 13, id="BIW-four-tablets-in-four-weeks"),
+        pytest.param("QOD", 14, 7, 13, None, id="QOD-seven-tablets-are-fourteen-days"),
+        pytest.param("Q48H", 14, 3, 13, 5, id="Q48H-three-doses"),
+        pytest.param("TID", 7, 14, 6, 3, id="TID-daily-unchanged"),
+    ],
+)
+def test_a_total_lasts_until_the_first_dose_it_cannot_cover(
+    printed: str, days: int | None, total: float, last: int, run_out: int | None
+) -> None:
+    """Codes on some days of the week: the tablets are counted on the days they are taken, not
+    as an average (QW(1,2) with one tablet was scheduled on Monday and Tuesday)."""
+    drug = plan_of(med(printed, days=days, total=total)).drugs[0]
+    assert drug.last_day == MONDAY + dt.timedelta(days=last)
+    assert drug.run_out == (MONDAY + dt.timedelta(days=run_out) if run_out is not None else None)

@@ -46,7 +46,8 @@ def _printed_date(med: Medication, record: AnalysisResult) -> str | None:
 def _drug(med: Medication, m: int, record: AnalysisResult, r: int, given: dt.date, times: Times) -> PlanDrug:
     where = place(med.frequency, times)
     start, start_source = _start(med, record, given)
-    last, source = last_day(med, record, start) if where.rule else (None, None)
+    last, source = last_day(med, record, start, where.rule) if where.rule else (None, None)
+    short = run_out(med, start, last, where.rule) if where.rule else None
     return PlanDrug(
         key=f"r{r}m{m}", record=r, medication=m,
         name=med.drug_name_zh or med.printed_name or med.drug_name_en or "（未讀到藥名）",
@@ -56,7 +57,7 @@ def _drug(med: Medication, m: int, record: AnalysisResult, r: int, given: dt.dat
         frequency_words=words(med.frequency) if med.frequency else "",
         schedule="as_needed" if where.as_needed else ("scheduled" if where.rule else "unscheduled"),
         reason=where.reason, slots=where.slots, rule=where.rule, start=start, start_source=start_source,
-        last_day=last, last_day_source=source, run_out=run_out(med, start, last) if where.rule else None,
+        last_day=last, last_day_source=source, run_out=short,
         clinic_name=(med.visit.clinic_name if med.visit else None) or record.clinic_name,
         corrected=med.corrected,
     )  # fmt: skip

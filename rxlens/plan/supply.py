@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from itertools import islice
 
-from rxlens.plan.model import LastDaySource, RefillOut
+from rxlens.plan.model import DayRule, LastDaySource, RefillOut
+from rxlens.plan.placement import takes_on
 from rxlens.result import AnalysisResult, Medication, Refill
 from rxlens.vocab.frequency import meaning
 
@@ -49,32 +51,38 @@ def doses_per_day(med: Medication) -> float | None:
     return dose * per_day
 
 
+def _total_days(med: Medication, rule: DayRule, start: dt.date) -> int | None:
+    """Days the printed total lasts: up to the day before the first dose it cannot cover. Codes
+    that skip days take one dose on each day they are taken, counted on those days (QW(1,2): one
+    tablet is Monday's, not three and a half days of an average)."""
+    daily, total = doses_per_day(med), positive(med.total_quantity)
+    if not (daily and total and med.frequency and med.dose_quantity):
+        return None
+    skips = meaning(med.frequency.code).period is not None
+    doses = math.floor(total / (med.dose_quantity if skips else daily) + 1e-6)
+    if rule.kind == "daily" or not doses or doses > LONGEST:
+        return doses
+    taken = (n for n in range(LONGEST + 1) if takes_on(rule, start, None, start + dt.timedelta(days=n)))
+    return next(islice(taken, doses, None), LONGEST + 1)
+
+
 def last_day(
-    med: Medication, record: AnalysisResult, start: dt.date
+    med: Medication, record: AnalysisResult, start: dt.date, rule: DayRule
 ) -> tuple[dt.date | None, LastDaySource | None]:
-    """The drug's own days; else total ÷ daily amount; else the slip's days supply — saying which."""
+    """The drug's own days; else what the total covers; else the slip's days supply — saying which."""
     if days := _span(med.days):
         return start + dt.timedelta(days=days - 1), "days"
-    daily, total = doses_per_day(med), positive(med.total_quantity)
-    if daily and total and (days := _span(math.floor(total / daily + 1e-6))):
+    if days := _span(_total_days(med, rule, start)):
         return start + dt.timedelta(days=days - 1), "total"
     if days := _span(record.days_supply):
         return start + dt.timedelta(days=days - 1), "days_supply"
     return None, None
 
 
-def run_out(med: Medication, start: dt.date, last: dt.date | None) -> dt.date | None:
+def run_out(med: Medication, start: dt.date, last: dt.date | None, rule: DayRule) -> dt.date | None:
     """The last day the printed total covers, when it ends before the drug's last day."""
-    daily, total = doses_per_day(med), positive(med.total_quantity)
-    if not (daily and total and last):
-        return None
-    period = meaning(med.frequency.code).period if med.frequency else None
-    if period:  # QW: 4 tablets last 4 weeks, not 28 days of 1/7 tablet
-        doses, days = period
-        covered = math.floor(total / (med.dose_quantity or 1) / doses + 1e-6) * days
-    else:
-        covered = math.floor(total / daily + 1e-6)
-    if covered > (last - start).days:
+    covered = _total_days(med, rule, start)
+    if covered is None or last is None or covered > (last - start).days:
         return None
     return start + dt.timedelta(days=max(covered, 1) - 1)
 
