@@ -88,7 +88,7 @@ def crowd(b: Bot, users: int, batch: list[bytes]) -> Counter[str]:
     for t in threads:
         t.join()
     b.settle(timeout=600)
-    return Counter(via for via, _ in b.line.channel.answered[start:])
+    return Counter(via for via, _ in list(b.line.channel.answered)[start:])
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -60,7 +61,8 @@ class LineChannel:
             rate_per_minute=settings.analyses_per_minute, rate_burst=settings.analyses_burst
         )
         self.rate = RateLimiter(rate)
-        self.answered: list[tuple[str, float]] = []  # (reply|push, seconds from the last photo): bench
+        # (reply | push | over_quota, seconds from the last photo), the latest few: bench and tests
+        self.answered: deque[tuple[str, float]] = deque(maxlen=1000)
 
     async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
         return await self.services.blocking.run(fn, *args)
