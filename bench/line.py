@@ -110,8 +110,8 @@ def main() -> None:
         for users in (1, 4, 16):
             began = time.monotonic()
             ways = crowd(b, users, pool)
-            took = time.monotonic() - began
-            print(f"| {users} | {ways['reply']} | {ways['push']} | {ways['over_quota']} | {took:.1f} |")
+            spent = time.monotonic() - began
+            print(f"| {users} | {ways['reply']} | {ways['push']} | {ways['over_quota']} | {spent:.1f} |")
 
 
 if __name__ == "__main__":
