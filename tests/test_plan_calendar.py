@@ -110,3 +110,41 @@ def test_refill_windows_are_all_day_events_with_a_reminder_the_day_before() -> N
     start, end = refill.decoded("dtstart"), refill.decoded("dtend")
     assert start == MONDAY + dt.timedelta(days=18) and end == MONDAY + dt.timedelta(days=28)
     assert refill.walk("VALARM")[0].decoded("trigger") == dt.timedelta(hours=-15)  # 09:00 the day before
+
+
+def _uids(*records: AnalysisResult) -> dict[str, str]:
+    """UID by summary and start: what a calendar matches when the file is imported again."""
+    cal = Calendar.from_ical(to_ics(build_plan(list(records))))
+    return {f"{e['summary']} {e.decoded('dtstart')}": str(e["uid"]) for e in cal.walk("VEVENT")}
+
+
+def bag(visit: str, *meds: Medication, **extra: object) -> AnalysisResult:
+    return AnalysisResult(visit_date=visit, medications=list(meds), **extra)  # type: ignore[arg-type]
+
+
+def test_an_event_keeps_its_uid_when_the_list_grows() -> None:
+    """Importing the file again after adding an older bag updates the events already imported
+    (same UID) instead of adding every reminder a second time."""
+    today = bag(
+        "2026-11-30", med("甲錠", "BID", 28), days_supply=28, refill=Refill(fills_allowed=2, this_fill=1)
+    )
+    alone = _uids(today)
+    grown = _uids(bag("2026-11-20", med("乙錠", "QD", 14)), today)
+    assert alone.items() <= grown.items()
+
+
+def test_two_plans_of_two_people_share_no_uid() -> None:
+    """A caregiver imports a plan for each parent into one calendar: same visit day, other drugs."""
+    mother = _uids(bag("2026-11-30", med("甲錠", "BID", 28), med("乙錠", "HS", 28)))
+    father = _uids(bag("2026-11-30", med("丙錠", "BID", 28), med("丁錠", "HS", 28)))
+    assert not set(mother.values()) & set(father.values())
+
+
+def test_the_same_drug_twice_with_other_days_has_two_uids() -> None:
+    cal = Calendar.from_ical(
+        to_ics(
+            build_plan([bag("2026-11-30", med("甲錠", "QD", 28)), bag("2026-11-30", med("甲錠", "QD", 7))])
+        )
+    )
+    uids = [str(e["uid"]) for e in cal.walk("VEVENT")]
+    assert len(uids) == len(set(uids)) == 4  # two dose events, two last days

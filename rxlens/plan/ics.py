@@ -14,7 +14,7 @@ import re
 from collections import defaultdict
 from zoneinfo import ZoneInfo
 
-from icalendar import Alarm, Calendar, Event, vRecur
+from icalendar import Alarm, Calendar, Event, vRecur, vText
 
 from rxlens import __version__
 from rxlens.plan.model import DayRule, Plan, PlanDrug, Slot
@@ -29,6 +29,13 @@ _MORNING_BEFORE = dt.timedelta(hours=-15)  # all-day events: 09:00 the day befor
 
 def _uid(*parts: object) -> str:
     return hashlib.sha1(repr(parts).encode()).hexdigest()[:24] + "@rxlens"
+
+
+def _who(drugs: list[PlanDrug]) -> list[tuple[object, ...]]:
+    """The drugs as a UID names them: by what they are and since when, not by their place in the
+    list (r1m1 is another drug once an older bag joins) nor by their last day (a corrected number
+    of days updates the imported event instead of adding a second one)."""
+    return [(d.name, d.matched_drug_id, d.clinic_name, d.start) for d in drugs]
 
 
 def _text(text: str) -> str:
@@ -74,7 +81,7 @@ def _dose_event(plan: Plan, slot: Slot, drugs: list[PlanDrug], offset: int, zone
     ]
     title = f"服藥：{slot_label(slot.id)} " + "、".join(d.name for d in drugs)
     event = Event()
-    event.add("uid", _uid(plan.start, slot.id, [d.key for d in drugs], offset))
+    event.add("uid", _uid("dose", slot.id, offset, head.rule.model_dump_json(), _who(drugs)))
     event.add("dtstamp", dt.datetime.now(dt.UTC))
     event.add("summary", _text(title))
     event.add("description", _text("\n".join(lines)))
@@ -114,7 +121,8 @@ def _dates(plan: Plan) -> list[Event]:
     out = []
     for w in plan.refills:
         title = f"第{w.fill}次領藥（連續處方箋）{w.start.month}/{w.start.day}–{w.end.month}/{w.end.day}"
-        uid, alarm = _uid("refill", w.record, w.fill, w.start), f"明天起可以第{w.fill}次領藥"
+        mine = [d for d in plan.drugs if d.record == w.record]
+        uid, alarm = _uid("refill", w.fill, w.start, w.end, _who(mine)), f"明天起可以第{w.fill}次領藥"
         out.append(_all_day(uid, title, w.start, w.end, alarm))
     ending: dict[dt.date, list[PlanDrug]] = defaultdict(list)
     for d in plan.drugs:
@@ -122,8 +130,22 @@ def _dates(plan: Plan) -> list[Event]:
             ending[d.run_out or d.last_day].append(d)
     for day, drugs in sorted(ending.items()):
         title = "用藥最後一天：" + "、".join(d.name for d in drugs)
-        out.append(_all_day(_uid("last", day, [d.key for d in drugs]), title, day, day, f"明天{title}"))
+        out.append(_all_day(_uid("last", day, _who(drugs)), title, day, day, f"明天{title}"))
     return out
+
+
+def _add(cal: Calendar, events: list[Event]) -> None:
+    """The same drug listed twice with other days makes two events of one UID: the second is
+    told apart by a count, as a calendar would otherwise keep only one of them."""
+    seen: set[str] = set()
+    for event in events:
+        uid, n = str(event["uid"]), 1
+        while uid in seen:
+            n += 1
+            uid = f"{n}-{event['uid']}"
+        seen.add(uid)
+        event["uid"] = vText(uid)
+        cal.add_component(event)
 
 
 def to_ics(plan: Plan) -> bytes:
@@ -134,15 +156,14 @@ def to_ics(plan: Plan) -> bytes:
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", "用藥提醒")
     cal.add("x-wr-timezone", plan.times.time_zone)
+    events = []
     for slot in plan.slots:
         for (_, _, _), drugs in _groups(plan, slot).items():
             rule = drugs[0].rule
             assert rule is not None
             for offset in rule.offsets if rule.kind == "period" else [0]:
-                if (event := _dose_event(plan, slot, drugs, offset, zone)) is not None:
-                    cal.add_component(event)
-    for event in _dates(plan):
-        cal.add_component(event)
+                events.append(_dose_event(plan, slot, drugs, offset, zone))
+    _add(cal, [e for e in events if e is not None] + _dates(plan))
     # Only the years the plan spans: Taipei's DST of the 1970s would be dead weight in every file.
     last = max((d.last_day for d in plan.drugs if d.last_day), default=plan.start)
     cal.add_missing_timezones(first_date=plan.start, last_date=last + dt.timedelta(days=400))
