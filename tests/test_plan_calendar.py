@@ -148,3 +148,14 @@ def test_the_same_drug_twice_with_other_days_has_two_uids() -> None:
     )
     uids = [str(e["uid"]) for e in cal.walk("VEVENT")]
     assert len(uids) == len(set(uids)) == 4  # two dose events, two last days
+
+
+def test_a_short_total_is_said_on_its_day_not_called_the_last_day() -> None:
+    """TID for 7 days with 14 tablets: the reminders go on to the 7th day as prescribed, so the
+    4th day is where the tablets run out, not 用藥最後一天."""
+    short = med("甲錠", "TID", 7).model_copy(update={"total_quantity": 14})
+    cal = Calendar.from_ical(to_ics(build_plan([bag(MONDAY.isoformat(), short)])))
+    days = {str(e["summary"]): e.decoded("dtstart") for e in cal.walk("VEVENT") if "rrule" not in e}
+    [(title, day)] = days.items()
+    assert day == MONDAY + dt.timedelta(days=3) and "最後一天" not in title
+    assert "總量只夠用到今天" in title and "12/6" in title

@@ -124,13 +124,30 @@ def _dates(plan: Plan) -> list[Event]:
         mine = [d for d in plan.drugs if d.record == w.record]
         uid, alarm = _uid("refill", w.fill, w.start, w.end, _who(mine)), f"明天起可以第{w.fill}次領藥"
         out.append(_all_day(uid, title, w.start, w.end, alarm))
-    ending: dict[dt.date, list[PlanDrug]] = defaultdict(list)
+    return out + _endings(plan)
+
+
+def _endings(plan: Plan) -> list[Event]:
+    """Each drug's last day; a total that runs out sooner is said on its own day, as the dose
+    reminders go on to the last day the prescription gives."""
+    ending: dict[tuple[dt.date, bool], list[PlanDrug]] = defaultdict(list)
     for d in plan.drugs:
         if d.schedule == "scheduled" and d.last_day:
-            ending[d.run_out or d.last_day].append(d)
-    for day, drugs in sorted(ending.items()):
-        title = "用藥最後一天：" + "、".join(d.name for d in drugs)
-        out.append(_all_day(_uid("last", day, _who(drugs)), title, day, day, f"明天{title}"))
+            ending[(d.run_out or d.last_day, d.run_out is not None)].append(d)
+    out = []
+    for (day, short), drugs in sorted(ending.items()):
+        names = "、".join(d.name for d in drugs)
+        if short:
+            until = "、".join(
+                f"{d.name}（處方到 {d.last_day.month}/{d.last_day.day}）" for d in drugs if d.last_day
+            )
+            title, alarm = (
+                f"總量只夠用到今天：{until}，請洽藥師",
+                f"明天藥就用完：{names}",
+            )
+        else:
+            title, alarm = f"用藥最後一天：{names}", f"明天用藥最後一天：{names}"
+        out.append(_all_day(_uid("last", day, short, _who(drugs)), title, day, day, alarm))
     return out
 
 
