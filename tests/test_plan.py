@@ -250,6 +250,8 @@ def test_a_record_without_a_date_starts_on_the_given_day() -> None:
         ("TIDPC", "每日三次 飯後"), ("BIDPRN", "每日兩次 需要時"), ("QW(1,3,5)", "每週一、三、五"),
         ("Q8H", "每8小時一次"), ("QOD", "隔日一次"), ("HS", "睡前"), ("QDAC30M", "每日一次 飯前 30 分鐘"),
         ("QDAC60M", "每日一次 飯前 60 分鐘"), ("QIO", "QIO（無法確認）"), ("PRN", "需要時"),
+        ("2W3D", "每2週用3天"), ("1W5D", "每週用5天"), ("Q4-6H", "每4至6小時一次"),
+        ("Q4-6HPRN", "每4至6小時一次 需要時"), ("MCD5D9", "月經第5至9天"), ("Q2M", "每2個月一次"),
     ],
 )  # fmt: skip
 def test_frequency_in_words(printed: str, said: str) -> None:

@@ -6,6 +6,7 @@ Built from the canonical form (rxlens.vocab.frequency), never from a second list
 from __future__ import annotations
 
 import math
+import re
 
 from rxlens.result import FrequencyOut
 
@@ -40,6 +41,20 @@ def _every(code: str) -> str | None:
     return None
 
 
+# The canonical forms of ranges, cycles and menstrual days (Q4-6H, 2W3D, MCD5D9), in the NHI
+# list's own words (每y星期用z天, 月經第x天至第y天使用).
+_SPANS = [
+    (re.compile(r"Q(\d+)-(\d+)H"), "每{0}至{1}小時一次"),
+    (re.compile(r"1W(\d)D"), "每週用{0}天"),
+    (re.compile(r"(\d)W(\d)D"), "每{0}週用{1}天"),
+    (re.compile(r"MCD(\d+)D(\d+)"), "月經第{0}至{1}天"),
+]
+
+
+def _span(code: str) -> str | None:
+    return next((said.format(*m.groups()) for p, said in _SPANS if (m := p.fullmatch(code))), None)
+
+
 def _base(f: FrequencyOut) -> str:
     code = f.code
     if code in _FIXED:
@@ -50,7 +65,7 @@ def _base(f: FrequencyOut) -> str:
         return "每週一次"
     if code in _TIMES_A_DAY:  # from the code: an as-needed one has no per_day, still BID says 兩次
         return f"每日{count(_TIMES_A_DAY[code])}次"
-    return _every(code) or code
+    return _every(code) or _span(code) or code
 
 
 def words(f: FrequencyOut) -> str:
