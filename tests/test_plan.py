@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from pydantic import ValidationError
 
 from rxlens.plan import Times, build_plan
 from rxlens.plan.model import Plan
@@ -293,3 +294,9 @@ def test_a_total_lasts_until_the_first_dose_it_cannot_cover(
     drug = plan_of(med(printed, days=days, total=total)).drugs[0]
     assert drug.last_day == MONDAY + dt.timedelta(days=last)
     assert drug.run_out == (MONDAY + dt.timedelta(days=run_out) if run_out is not None else None)
+
+
+def test_a_code_moved_to_no_meal_is_refused_not_dropped() -> None:
+    """meals={"QD": []} left every QD drug scheduled with no slot: in no timetable, no reminder."""
+    with pytest.raises(ValidationError):
+        Times(meals={"QD": []})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
@@ -27,7 +27,8 @@ class Times(BaseModel):
     remind_minutes_before: int = Field(default=0, ge=0, le=120)  # the calendar alarm, before each slot
     time_zone: str = "Asia/Taipei"
     # Which meals a daily code is placed on; any code of the grammar (QD, BID, QD&HS …) may be set.
-    meals: dict[str, list[Meal]] = Field(default_factory=dict)
+    # At least one: a code on no meal would be scheduled and never shown.
+    meals: dict[str, Annotated[list[Meal], Field(min_length=1)]] = Field(default_factory=dict)
 
     @field_validator("time_zone")
     @classmethod
