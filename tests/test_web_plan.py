@@ -264,3 +264,57 @@ def test_two_bags_join_the_list_and_show_their_duplicates(
         assert page.evaluate(STORED) == [] and page.locator("#make-plan").is_disabled()
         watched.assert_local()
         context.close()
+
+
+# What an older or damaged copy of the list may hold, beside a record whose text is markup.
+HOSTILE = '<img src=x onerror="window.__xss=1">'
+SEED = """(entries) => new Promise((resolve, reject) => {
+  const open = indexedDB.open("rxlens", 1);
+  open.onupgradeneeded = () =>
+    open.result.createObjectStore("records", { keyPath: "id", autoIncrement: true });
+  open.onerror = () => reject(open.error);
+  open.onsuccess = () => {
+    const db = open.result, tx = db.transaction("records", "readwrite"), s = tx.objectStore("records");
+    for (const e of entries) s.add(e);
+    tx.oncomplete = () => { db.close(); resolve(); };
+    tx.onerror = () => reject(tx.error);
+  };
+})"""
+
+
+def test_a_damaged_list_entry_and_markup_in_a_record_stay_text(
+    browser: Browser, settings: Settings, services: Services
+) -> None:
+    """An entry an older page left (no record, medications not a list, a date not ISO) must not
+    stop the list from showing, nor the plan of the others; names and warnings are text, never
+    markup."""
+    today = dt.date.today().isoformat()
+    good = {
+        "clinic_name": f"<b>{HOSTILE}</b>", "visit_date": today,
+        "medications": [
+            {"drug_name_zh": HOSTILE, "dose_quantity": 1, "dose_unit": "TAB", "days": 3,
+             "frequency": {"code": "QD", "per_day": 1}},
+            {"drug_name_zh": HOSTILE + "2", "frequency": {"code": "QIO", "known": False}},
+        ],
+    }  # fmt: skip
+    broken = [{"added": "2025-01-01"}, {"record": {"visit_date": "115/12/01", "medications": "x"}}]
+    with running(create_app(settings, services)) as url:
+        context = browser.new_context(viewport=PHONE)
+        page = context.new_page()
+        page.goto(url + "/")
+        page.evaluate(SEED, [*broken, {"added": today, "record": good}])
+        page.reload()
+        expect(page.locator("#stored li")).to_have_count(3)
+        assert page.locator("#stored li.broken").count() == 2
+        assert "NaN" not in page.locator("#stored").inner_text()
+        with page.expect_request(lambda r: r.url.endswith("/v1/plans")) as sent:
+            page.click("#make-plan")
+        page.wait_for_selector("#plan:not([hidden]) #timetable")
+        assert sent.value.post_data_json["records"] == [good]
+        assert HOSTILE in page.locator("#timetable").inner_text()
+        assert HOSTILE + "2" in page.locator(".plan-warnings").inner_text()
+        assert page.locator("#plan img, #stored img, #stored b").count() == 0
+        assert page.evaluate("window.__xss") is None
+        page.locator("#stored li.broken button").first.click()
+        expect(page.locator("#stored li")).to_have_count(2)
+        context.close()

@@ -12,8 +12,10 @@ export function num(x) { return x === null || x === undefined ? "–" : String(+
 
 const WEEKDAY = "日一二三四五六";
 
-// Plan dates are ISO days with no time: read them as local days, never through UTC.
+// Plan dates are ISO days with no time: read them as local days, never through UTC. A stored
+// record's date may be anything a person or an older page kept: shown as it is.
 export function day(iso, weekday = false) {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(iso)) return String(iso);
   const [y, m, d] = iso.split("-").map(Number);
   const said = `${y}/${m}/${d}`;
   return weekday ? `${said}（${WEEKDAY[new Date(y, m - 1, d).getDay()]}）` : said;

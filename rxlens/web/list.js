@@ -20,9 +20,10 @@ function summary(record) {
 }
 
 function item(entry) {
-  const li = el("li", "stored");
+  const ok = store.usable(entry);
+  const li = el("li", ok ? "stored" : "stored broken");
   li.dataset.id = entry.id;
-  const [where, names] = summary(entry.record);
+  const [where, names] = ok ? summary(entry.record) : ["無法讀取的紀錄", "這筆資料是舊版或已損壞，不會納入用藥計畫；請移除。"];
   const text = el("div");
   text.append(el("strong", "", where), el("div", "names", names));
   const drop = el("button", "button small", "移除");

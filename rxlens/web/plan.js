@@ -27,7 +27,7 @@ async function post(request, accept) {
 async function makePlan() {
   $("plan-error").hidden = true;
   let records;
-  try { records = (await store.entries()).map((e) => e.record); } catch (e) { fail({ code: "NoStorage", detail: String(e) }); return; }
+  try { records = (await store.entries()).filter(store.usable).map((e) => e.record); } catch (e) { fail({ code: "NoStorage", detail: String(e) }); return; }
   if (!records.length) { fail({ code: "NoRecords" }); return; }
   if (records.length > MAX_RECORDS) { fail({ code: "TooManyRecords" }); return; }
   // Records without a visit date start today: the person's today, not the server's.

@@ -24,6 +24,10 @@ async function run(mode, work) {
 }
 
 export const entries = () => run("readonly", (s) => s.getAll());
+// An entry holding a record the plan can use: an older page or a damaged store may have left
+// another shape, which the list shows as such instead of failing on it.
+export const usable = (entry) => Array.isArray(entry?.record?.medications)
+  && entry.record.medications.every((m) => m !== null && typeof m === "object");
 export const add = (record) => run("readwrite", (s) => s.add({ added: new Date().toISOString(), record }));
 // A corrected record replaces its stored copy; when it was added stays as it was.
 export const update = (id, record) => run("readwrite", (s) => {
