@@ -159,3 +159,11 @@ def test_a_short_total_is_said_on_its_day_not_called_the_last_day() -> None:
     [(title, day)] = days.items()
     assert day == MONDAY + dt.timedelta(days=3) and "最後一天" not in title
     assert "總量只夠用到今天" in title and "12/6" in title
+
+
+def test_a_plan_with_nothing_to_remind_is_still_a_valid_calendar() -> None:
+    """RFC 5545 asks for at least one component; only as-needed drugs, or none with a known end,
+    make no event, and the file still carries the zone (what it would use) rather than nothing."""
+    for only in (med("甲錠", "PRN", 5), med("乙錠", "TID", 5).model_copy(update={"days": None})):
+        cal = Calendar.from_ical(to_ics(build_plan([bag("2026-12-01", only)])))
+        assert not cal.walk("VEVENT") and [str(z["tzid"]) for z in cal.walk("VTIMEZONE")] == ["Asia/Taipei"]

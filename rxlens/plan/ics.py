@@ -14,7 +14,7 @@ import re
 from collections import defaultdict
 from zoneinfo import ZoneInfo
 
-from icalendar import Alarm, Calendar, Event, vRecur, vText
+from icalendar import Alarm, Calendar, Event, Timezone, vRecur, vText
 
 from rxlens import __version__
 from rxlens.plan.model import DayRule, Plan, PlanDrug, Slot
@@ -182,7 +182,11 @@ def to_ics(plan: Plan) -> bytes:
                 events.append(_dose_event(plan, slot, drugs, offset, zone))
     _add(cal, [e for e in events if e is not None] + _dates(plan))
     # Only the years the plan spans: Taipei's DST of the 1970s would be dead weight in every file.
+    # Always there: a calendar needs one component, and a plan of as-needed drugs has no event.
     last = max((d.last_day for d in plan.drugs if d.last_day), default=plan.start)
-    cal.add_missing_timezones(first_date=plan.start, last_date=last + dt.timedelta(days=400))
+    until = last + dt.timedelta(days=400)
+    cal.subcomponents.insert(
+        0, Timezone.from_tzid(plan.times.time_zone, first_date=plan.start, last_date=until)
+    )
     data: bytes = cal.to_ical()
     return data
