@@ -318,3 +318,23 @@ def test_a_damaged_list_entry_and_markup_in_a_record_stay_text(
         page.locator("#stored li.broken button").first.click()
         expect(page.locator("#stored li")).to_have_count(2)
         context.close()
+
+
+def test_a_plan_with_nothing_to_remind_says_so_instead_of_an_empty_calendar(
+    browser: Browser, settings: Settings, services: Services
+) -> None:
+    as_needed = {
+        "visit_date": dt.date.today().isoformat(),
+        "medications": [{"drug_name_zh": "止痛錠", "frequency": {"code": "PRN", "prn": True}, "days": 3}],
+    }
+    with running(create_app(settings, services)) as url:
+        context = browser.new_context(viewport=PHONE)
+        page = context.new_page()
+        page.goto(url + "/")
+        page.evaluate(SEED, [{"added": "2026-12-01", "record": as_needed}])
+        page.reload()
+        page.click("#make-plan")
+        page.wait_for_selector("#plan:not([hidden]) .plan-prn")
+        assert page.locator("#calendar").is_disabled()
+        assert "沒有可加入行事曆的提醒" in page.locator("#calendar-note").inner_text()
+        context.close()

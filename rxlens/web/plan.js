@@ -11,6 +11,14 @@ let shown = null; // { plan, request }: the calendar is made from the same reque
 
 function fail(problem) { showError(problem, $("plan-error")); }
 
+// Only drugs with a known last day and refill windows become events (rxlens/plan/ics.py): a
+// plan of as-needed drugs would download a calendar with nothing in it.
+function showCalendar(plan) {
+  const any = plan.refills.length > 0 || plan.drugs.some((d) => d.schedule === "scheduled" && d.last_day);
+  $("calendar").disabled = !any;
+  $("calendar-note").textContent = any ? "" : "沒有可加入行事曆的提醒：需要時使用的藥、不知道何時用完的藥不會建立提醒。";
+}
+
 async function post(request, accept) {
   try {
     const response = await fetch("v1/plans", {
@@ -36,6 +44,7 @@ async function makePlan() {
   if (!response) return;
   shown = { plan: await response.json(), request };
   renderPlan(shown.plan);
+  showCalendar(shown.plan);
   $("plan").hidden = false;
   $("plan-stale").hidden = true;
   $("plan").scrollIntoView({ block: "start" });
