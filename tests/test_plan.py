@@ -4,6 +4,7 @@ run-out; times configurable."""
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from pydantic import ValidationError
@@ -300,3 +301,12 @@ def test_a_code_moved_to_no_meal_is_refused_not_dropped() -> None:
     """meals={"QD": []} left every QD drug scheduled with no slot: in no timetable, no reminder."""
     with pytest.raises(ValidationError):
         Times(meals={"QD": []})
+
+
+def test_today_is_the_day_in_the_plans_zone_not_the_servers() -> None:
+    """A server on UTC, asked at 07:00 in Taipei without a start, counted from yesterday. Kiritimati
+    (UTC+14) and Etc/GMT+12 (UTC−12) are never on the same date: each plan must use its own."""
+    undated = AnalysisResult(medications=[med("QD", days=3)])
+    for zone in ("Pacific/Kiritimati", "Etc/GMT+12"):
+        plan = build_plan([undated], Times(time_zone=zone))
+        assert plan.start == dt.datetime.now(ZoneInfo(zone)).date(), zone

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
+from zoneinfo import ZoneInfo
 
 from rxlens.catalog.index import MatchIndex
 from rxlens.errors import InputError
@@ -125,9 +126,10 @@ def build_plan(
     index: MatchIndex | None = None,
 ) -> Plan:
     """The plan of one or more records. `start` stands in for a record without a visit date
-    (default: today); `index` gives catalog ingredients for duplicate warnings."""
+    (default: today where the person is, in `times.time_zone`, whatever the server's zone);
+    `index` gives catalog ingredients for duplicate warnings."""
     times = times or Times()
-    given = start or dt.date.today()
+    given = start or dt.datetime.now(ZoneInfo(times.time_zone)).date()
     if not EARLIEST <= given <= LATEST:
         raise InputError(f"The start {given} is outside {EARLIEST.year}–{LATEST.year}.")
     drugs: list[PlanDrug] = []
