@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from rxlens.plan import Times, build_plan
 from rxlens.plan.model import Plan
 from rxlens.plan.placement import takes_on
-from rxlens.result import AnalysisResult, Medication, Refill, RefillWindow
+from rxlens.result import AnalysisResult, FrequencyOut, Medication, Refill, RefillWindow
 from rxlens.vocab.frequency import parse, to_out
 from rxlens.vocab.words import words
 
@@ -310,3 +310,12 @@ def test_today_is_the_day_in_the_plans_zone_not_the_servers() -> None:
     for zone in ("Pacific/Kiritimati", "Etc/GMT+12"):
         plan = build_plan([undated], Times(time_zone=zone))
         assert plan.start == dt.datetime.now(ZoneInfo(zone)).date(), zone
+
+
+@pytest.mark.parametrize("weekdays", [[9], [0], [1, 3, 5]])
+def test_weekdays_are_said_as_the_code_schedules_them(weekdays: list[int]) -> None:
+    """The words read the record's weekdays and the timetable the code's: QW(2,4) with weekdays
+    [1,3,5] said 每週一、三、五 and was scheduled Tuesday and Thursday; [9] was a 500."""
+    f = FrequencyOut(code="QW(2,4)", per_day=2 / 7, weekdays=weekdays)
+    drug = plan_of(Medication(drug_name_zh="藥", frequency=f, dose_quantity=1, days=14)).drugs[0]
+    assert drug.frequency_words == "每週二、四" and taken(plan_of(med("QW(2,4)"))) == [1, 3, 8, 10]

@@ -9,6 +9,7 @@ import math
 import re
 
 from rxlens.result import FrequencyOut
+from rxlens.vocab.frequency import meaning
 
 _DIGITS = "零一二三四五六七八九十"
 _WEEKDAY = "一二三四五六日"
@@ -59,8 +60,8 @@ def _base(f: FrequencyOut) -> str:
     code = f.code
     if code in _FIXED:
         return _FIXED[code]
-    if f.weekdays:
-        return "每週" + "、".join(_WEEKDAY[d - 1] for d in f.weekdays)
+    if weekdays := meaning(code).weekdays:  # the code's days, the ones the plan schedules
+        return "每週" + "、".join(_WEEKDAY[d - 1] for d in weekdays)
     if code == "QW":
         return "每週一次"
     if code in _TIMES_A_DAY:  # from the code: an as-needed one has no per_day, still BID says 兩次
