@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import threading
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -141,11 +143,11 @@ def test_a_push_retried_after_a_crash_is_delivered_once(two: Two) -> None:
         clock.advance(9 * 3600)  # past breakfast
         store = lines[0].channel.store
         due = store.claim_due(clock(), LEASE_SECONDS)[0]
-        keys.append(retry_key(due.id))
+        keys.append(retry_key(due))
         user = store.user_id(due.user_key)
         assert user is not None
         # the first process pushes, then dies before marking the row sent …
-        await lines[0].channel.api.push(user, [text(due.text)], retry_key(due.id))
+        await lines[0].channel.api.push(user, [text(due.text)], retry_key(due))
         # … its lease runs out, and the other process pushes the row again with the same key
         clock.advance(LEASE_SECONDS + 1)
         await lines[1].reminders.run_once()
@@ -156,3 +158,28 @@ def test_a_push_retried_after_a_crash_is_delivered_once(two: Two) -> None:
     same = [c for c in pushes if c.headers["x-line-retry-key"] == keys[0]]
     assert [c.status for c in same] == [200, 409]
     assert len(fake.pushes) == len({c.headers["x-line-retry-key"] for c in pushes})  # each delivered once
+
+
+def test_pushes_counted_at_once_never_pass_the_quota(two: Two) -> None:
+    """Two processes' pushes counted together at the start of a month: each counted once, the
+    quota never passed, nothing failing on the month's first row."""
+    _, clock, opened = two
+    stores = [line.channel.store for line in asyncio.run(_opened(opened, clock))]
+    start = threading.Barrier(16)
+
+    def count(n: int) -> bool:
+        start.wait()
+        return stores[n % 2].count_push("2026-12", 10)
+
+    with ThreadPoolExecutor(16) as pool:
+        counted = list(pool.map(count, range(16)))
+    assert counted.count(True) == 10
+    assert not stores[0].count_push("2026-12", 10)
+    stores[1].uncount_push("2026-12")
+    assert stores[0].count_push("2026-12", 10)
+
+
+async def _opened(opened: list[Services], clock: Clock) -> list[Line]:
+    lines = channels(opened, clock)
+    await closed(lines)  # only their stores are used, which need no event loop
+    return lines

@@ -6,9 +6,11 @@ run a local server that speaks the same protocol). Only this module talks to LIN
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from typing import Any
+from typing import Any, Literal
 
+import aiohttp
 from linebot.v3.messaging import (
     AsyncApiClient,
     AsyncMessagingApi,
@@ -27,6 +29,11 @@ from linebot.v3.messaging.exceptions import ApiException
 from rxlens.config import LineSettings
 
 log = logging.getLogger("rxlens.line")
+CALL_SECONDS = 15.0  # the SDK would wait five minutes: too long for an answer or a reminder round
+# sent: delivered (or already, under this retry key). refused: LINE will refuse it again (4xx), not
+# delivered. limited: 429 (its rate or the month's limit), not delivered. failed: 5xx or no answer,
+# perhaps delivered: a retry with the same key is safe, LINE delivers a key once.
+Pushed = Literal["sent", "refused", "limited", "failed"]
 
 
 def flex(alt_text: str, container: dict[str, Any]) -> Message:
@@ -38,6 +45,8 @@ def text(body: str) -> Message:
 
 
 class LineApi:
+    retry_delays: tuple[float, ...] = (0.5, 2.0)  # between tries of a push LINE failed
+
     def __init__(self, settings: LineSettings) -> None:
         token = settings.channel_access_token.get_secret_value() if settings.channel_access_token else ""
         self._api = AsyncApiClient(Configuration(host=settings.api_base_url, access_token=token))
@@ -58,24 +67,42 @@ class LineApi:
             log.warning("LINE loading animation refused: HTTP %s", e.status)
 
     async def reply(self, token: str, messages: list[Message]) -> bool:
-        """False when LINE refuses the token (used or expired): the caller pushes instead."""
+        """False when LINE did not take it (the token used or expired, or LINE failing): push instead."""
         try:
-            await self.messaging.reply_message(ReplyMessageRequest(reply_token=token, messages=messages))
+            request = ReplyMessageRequest(reply_token=token, messages=messages)
+            await self.messaging.reply_message(request, _request_timeout=CALL_SECONDS)
             return True
-        except ApiException as e:
-            if e.status == 400:
-                return False
-            raise
+        except (ApiException, aiohttp.ClientError, TimeoutError) as e:
+            if getattr(e, "status", None) != 400:  # 400: an old token, the usual reason to push
+                log.warning("LINE reply failed: %s", getattr(e, "status", None) or type(e).__name__)
+            return False
 
-    async def push(self, to: str, messages: list[Message], retry_key: str) -> None:
-        """A retried push with the same key is delivered once: LINE answers 409 to the repeat."""
+    async def push(self, to: str, messages: list[Message], retry_key: str) -> Pushed:
+        """Tried again at once, with the same key, while LINE fails (5xx, no answer): LINE
+        delivers a key's messages once, answering 409 to a repeat of one it took."""
+        request = PushMessageRequest(to=to, messages=messages)
+        outcome = await self._push_once(request, retry_key)
+        for delay in self.retry_delays:
+            if outcome != "failed":
+                break
+            await asyncio.sleep(delay)
+            outcome = await self._push_once(request, retry_key)
+        return outcome
+
+    async def _push_once(self, request: PushMessageRequest, retry_key: str) -> Pushed:
         try:
             await self.messaging.push_message(
-                PushMessageRequest(to=to, messages=messages), x_line_retry_key=retry_key
+                request, x_line_retry_key=retry_key, _request_timeout=CALL_SECONDS
             )
+            return "sent"
         except ApiException as e:
-            if e.status != 409:
-                raise
+            if e.status == 409:
+                return "sent"
+            log.warning("LINE push not taken: HTTP %s", e.status)
+            return "limited" if e.status == 429 else "refused" if 400 <= e.status < 500 else "failed"
+        except (aiohttp.ClientError, TimeoutError) as e:
+            log.warning("LINE push not answered: %s", type(e).__name__)
+            return "failed"
 
     async def close(self) -> None:
         await self._api.close()

@@ -157,23 +157,21 @@ class LineChannel:
 
     async def _send(self, batch: Batch, messages: list[Any]) -> None:
         young = self.clock() - batch.last_event < self.settings.reply_window_seconds
-        via = (
-            "reply"
-            if young and batch.reply_token and await self.api.reply(batch.reply_token, messages)
-            else ""
-        )
-        if not via:
-            via = "push" if await self._push(batch.chat.to, messages) else "over_quota"
+        replied = young and batch.reply_token and await self.api.reply(batch.reply_token, messages)
+        via = "reply" if replied else await self._push(batch.chat.to, messages)
         self.services.metrics.line_answers.labels(via).inc()
         self.answered.append((via, _since(batch)))
 
-    async def _push(self, to: str, messages: list[Any]) -> bool:
+    async def _push(self, to: str, messages: list[Any]) -> str:
+        """push, or why not: over_quota (ours), push_refused / push_limited / push_failed (LINE's)."""
         month = dt.datetime.fromtimestamp(self.clock(), ZoneInfo(self.settings.time_zone)).strftime("%Y-%m")
         if not await self.run(self.store.count_push, month, self.settings.monthly_push_quota):
             log.warning("LINE monthly push quota used up: an answer was not sent")
-            return False
-        await self.api.push(to, messages, str(uuid.uuid4()))
-        return True
+            return "over_quota"
+        pushed = await self.api.push(to, messages, str(uuid.uuid4()))
+        if pushed in ("refused", "limited"):  # not delivered, so not counted by LINE either
+            await self.run(self.store.uncount_push, month)
+        return "push" if pushed == "sent" else f"push_{pushed}"
 
     async def _say(self, token: str | None, chat: Chat, messages: list[Any]) -> None:
         if not (token and await self.api.reply(token, messages)):

@@ -4,7 +4,9 @@ The schedule is rows in the database (line_reminders), so it survives restarts. 
 run the loop: a due row is claimed by one conditional UPDATE (a lease), pushed with a retry key
 made from its id — a process that dies after pushing and before marking it sent leaves a row that
 another process pushes again with the same key, which LINE refuses as already accepted — and then
-marked sent. So no reminder goes out twice, and none is lost.
+marked sent. So no reminder goes out twice. One LINE does not take now (429, 5xx) is left to its
+lease and tried again; one LINE refuses (4xx) is dropped, as is one more than LATE_SECONDS late
+(the scheduler was down): yesterday's 早餐後 pushed this morning would mislead, not remind.
 """
 
 from __future__ import annotations
@@ -18,12 +20,14 @@ from zoneinfo import ZoneInfo
 
 from rxlens.config import LineSettings
 from rxlens.line.api import LineApi, text
-from rxlens.line.store import LineStore
+from rxlens.line.store import Due, LineStore
 from rxlens.plan.model import Plan
 from rxlens.services import Services
 
 log = logging.getLogger("rxlens.line")
 LEASE_SECONDS = 120.0
+LATE_SECONDS = 3600.0
+TEXT_CHARS = 5000  # LINE refuses a longer text message
 MORNING = dt.time(9, 0)  # refill and run-out reminders
 _NAMESPACE = uuid.UUID("5f0c7f1e-8d1b-4c59-9d7e-2b8f4f6e3a10")
 
@@ -51,11 +55,17 @@ def items(plan: Plan, now: float) -> list[tuple[float, str]]:
     for d in plan.drugs:
         if d.run_out:
             out.append((_epoch(d.run_out, MORNING, zone), f"{d.name} 的藥量只夠到今天，請洽醫師或藥師。"))
-    return sorted(x for x in out if x[0] > now)
+    return sorted((when, _cut(said)) for when, said in out if when > now)
 
 
-def retry_key(reminder_id: int) -> str:
-    return str(uuid.uuid5(_NAMESPACE, f"reminder-{reminder_id}"))
+def _cut(said: str) -> str:
+    return said if len(said) <= TEXT_CHARS else said[: TEXT_CHARS - 1] + "…"
+
+
+def retry_key(item: Due) -> str:
+    """The same for every try of one reminder. Not the id alone: SQLite hands a deleted row's id
+    (a user's data deleted) to the next row, and LINE would take that row as a repeat for 24 hours."""
+    return str(uuid.uuid5(_NAMESPACE, f"reminder-{item.id}-{item.user_key}-{item.due_at!r}"))
 
 
 class Reminders:
@@ -73,26 +83,33 @@ class Reminders:
     async def run_once(self) -> int:
         """Push every reminder due now that this process wins; the number pushed."""
         now = self.clock()
+        month = dt.datetime.fromtimestamp(now, ZoneInfo(self.settings.time_zone)).strftime("%Y-%m")
         due = await self.blocking.run(self.store.claim_due, now, LEASE_SECONDS)
         sent = 0
         for item in due:
-            user = await self.blocking.run(self.store.user_id, item.user_key)
-            month = dt.datetime.fromtimestamp(now, ZoneInfo(self.settings.time_zone)).strftime("%Y-%m")
-            allowed = bool(user) and await self._count(month)
-            if user and allowed:
-                await self.api.push(user, [text(item.text)], retry_key(item.id))
-                sent += 1
-                self.metrics.line_reminders.labels("pushed").inc()
-            else:
-                self.metrics.line_reminders.labels("over_quota" if user else "no_user").inc()
-            await self.blocking.run(self.store.mark_sent, item.id, now)
+            outcome = await self._one(item, now, month)
+            self.metrics.line_reminders.labels(outcome).inc()
+            sent += outcome == "pushed"
         return sent
 
-    async def _count(self, month: str) -> bool:
-        counted: bool = await self.blocking.run(
-            self.store.count_push, month, self.settings.monthly_push_quota
-        )
-        return counted
+    async def _one(self, item: Due, now: float, month: str) -> str:
+        """What became of one reminder; it stays unmarked (tried again after its lease) only when
+        LINE may take it later."""
+        if now - item.due_at > LATE_SECONDS:
+            outcome = "late"
+        elif (user := await self.blocking.run(self.store.user_id, item.user_key)) is None:
+            outcome = "no_user"
+        elif not await self.blocking.run(self.store.count_push, month, self.settings.monthly_push_quota):
+            outcome = "over_quota"
+        else:
+            pushed = await self.api.push(user, [text(item.text)], retry_key(item))
+            if pushed in ("refused", "limited"):  # not delivered: LINE did not count it either
+                await self.blocking.run(self.store.uncount_push, month)
+            if pushed in ("limited", "failed"):
+                return "retried"
+            outcome = "pushed" if pushed == "sent" else "refused"
+        await self.blocking.run(self.store.mark_sent, item.id, now)
+        return outcome
 
     async def run_forever(self) -> None:
         while True:

@@ -178,18 +178,35 @@ class LineStore:
             conn.execute(delete(LineUserRow).where(LineUserRow.key == user_key))
 
     def count_push(self, month: str, quota: int) -> bool:
-        """Count one push against the month's quota; False (and not counted) when it is used up."""
-        with self.engine.begin() as conn:
-            used = conn.scalar(select(LinePushRow.count).where(LinePushRow.month == month))
-            if used is None:
+        """Count one push against the month's quota; False (and not counted) when it is used up.
+        One conditional UPDATE, so processes counting at once never pass the quota together."""
+        for _ in range(2):
+            with self.engine.begin() as conn:
+                counted = conn.execute(
+                    update(LinePushRow)
+                    .where(LinePushRow.month == month, LinePushRow.count < quota)
+                    .values(count=LinePushRow.count + 1)
+                ).rowcount
+                if counted or conn.scalar(select(LinePushRow.month).where(LinePushRow.month == month)):
+                    return bool(counted)
+            self._begin_month(month)
+        return False
+
+    def _begin_month(self, month: str) -> None:
+        try:
+            with self.engine.begin() as conn:
                 conn.execute(insert(LinePushRow).values(month=month, count=0))
-                used = 0
-            if used >= quota:
-                return False
+        except IntegrityError:
+            pass  # another process began it
+
+    def uncount_push(self, month: str) -> None:
+        """A counted push LINE did not deliver (refused, or over its own limit)."""
+        with self.engine.begin() as conn:
             conn.execute(
-                update(LinePushRow).where(LinePushRow.month == month).values(count=LinePushRow.count + 1)
+                update(LinePushRow)
+                .where(LinePushRow.month == month, LinePushRow.count > 0)
+                .values(count=LinePushRow.count - 1)
             )
-        return True
 
     def prune(self, now: float) -> None:
         with self.engine.begin() as conn:
