@@ -2,6 +2,7 @@
 // review and correct, keep it in the browser's medication list, and build the daily plan.
 import { $, el } from "./dom.js";
 import { addCurrent, clearAll, onChange, renderList } from "./list.js";
+import { setupLine } from "./line.js";
 import { planOutdated, setupPlan } from "./plan.js";
 import { MAX_PHOTOS, problemOf, showError } from "./problems.js";
 import { showRecord } from "./record.js";
@@ -92,3 +93,4 @@ onChange(planOutdated);
 setupPlan();
 renderThumbs();
 renderList();
+setupLine();

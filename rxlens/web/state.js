@@ -6,5 +6,6 @@ export const state = {
   record: null,
   asRead: null,
   storedId: null,
+  line: null, // the 修改 link's token when the record came from LINE
   reviewed: new Set(), // editors a person has closed: their low-confidence fields were looked at
 };
