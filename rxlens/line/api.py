@@ -9,12 +9,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from typing import Any, Literal
+from urllib.parse import quote
 
 import aiohttp
 from linebot.v3.messaging import (
     AsyncApiClient,
     AsyncMessagingApi,
-    AsyncMessagingApiBlob,
     Configuration,
     FlexContainer,
     FlexMessage,
@@ -27,8 +27,10 @@ from linebot.v3.messaging import (
 from linebot.v3.messaging.exceptions import ApiException
 
 from rxlens.config import LineSettings
+from rxlens.errors import ImageTooLarge
 
 log = logging.getLogger("rxlens.line")
+CONTENT_SECONDS = 30.0
 CALL_SECONDS = 15.0  # the SDK would wait five minutes: too long for an answer or a reminder round
 # sent: delivered (or already, under this retry key). refused: LINE will refuse it again (4xx), not
 # delivered. limited: 429 (its rate or the month's limit), not delivered. failed: 5xx or no answer,
@@ -51,11 +53,29 @@ class LineApi:
         token = settings.channel_access_token.get_secret_value() if settings.channel_access_token else ""
         self._api = AsyncApiClient(Configuration(host=settings.api_base_url, access_token=token))
         self._data = AsyncApiClient(Configuration(host=settings.data_api_base_url, access_token=token))
+        self._data_host, self._auth = (
+            settings.data_api_base_url.rstrip("/"),
+            {"Authorization": f"Bearer {token}"},
+        )
         self.messaging = AsyncMessagingApi(self._api)
-        self.blob = AsyncMessagingApiBlob(self._data)
 
-    async def content(self, message_id: str) -> bytes:
-        return bytes(await self.blob.get_message_content(message_id))
+    async def content(self, message_id: str, limit: int) -> bytes:
+        """A photo's bytes; ImageTooLarge as soon as it passes `limit`. Read here through the SDK's
+        own session: the SDK reads any body whole before it returns (and its async client cannot
+        hand over an unread one), so a huge file would sit in memory before it could be refused."""
+        url = f"{self._data_host}/v2/bot/message/{quote(message_id, safe='')}/content"
+        session: aiohttp.ClientSession = self._data.rest_client.pool_manager
+        timeout = aiohttp.ClientTimeout(total=CONTENT_SECONDS)
+        async with session.get(url, headers=self._auth, timeout=timeout) as response:
+            if response.status != 200:
+                raise ApiException(status=response.status, reason=response.reason)
+            data = bytearray()
+            async for chunk in response.content.iter_chunked(1 << 16):
+                data += chunk
+                if len(data) > limit:
+                    response.close()  # the connection dropped, the rest never read
+                    raise ImageTooLarge(f"A photo over {limit / 1e6:.0f} MB.")
+            return bytes(data)
 
     async def loading(self, chat_id: str, seconds: int) -> None:
         """The typing dots in a one-to-one chat; cosmetic, so a failure is only logged."""

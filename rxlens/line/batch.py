@@ -1,6 +1,8 @@
 """Photos sent in a row become one analysis, as the replaced bot batched them: a chat's photos
 are held until none has come for `quiet` seconds, or the imageSet LINE marked is complete, or five
-are in. In group chats they wait for a mention (or are dropped after `HELD_SECONDS`).
+are in. In group chats they wait for a mention (the latest five kept; dropped after
+`HELD_SECONDS`), and only their message ids are held: a group's photos are fetched from LINE when
+someone asks, not every photo anyone posts.
 
 Batches live in this process: with several API processes behind one webhook URL, route a chat
 to one process (LINE sends one chat's events in order to one URL; a sticky proxy keeps them).
@@ -25,15 +27,34 @@ class Chat:
     one_to_one: bool
 
 
+@dataclass(frozen=True)
+class Photo:
+    message_id: str
+    at: float  # seconds since the epoch, from LINE's timestamp
+    image_set: tuple[str, int, int] | None  # (id, index from 1, total)
+    data: bytes | None = None  # fetched on arrival in a one-to-one chat; a group's when asked
+
+    def order(self) -> tuple[float, int]:
+        # Webhooks are handled concurrently and a set's photos may come in any order: read them
+        # as they were sent (a set's photos can share one timestamp; their index settles it).
+        return self.at, self.image_set[1] if self.image_set else 0
+
+
 @dataclass
 class Batch:
     chat: Chat
-    photos: list[bytes] = field(default_factory=list)
+    photos: list[Photo] = field(default_factory=list)
     reply_token: str | None = None
     last_event: float = 0.0  # seconds since the epoch, from LINE's timestamp
     last_photo_at: float = field(default_factory=time.monotonic)  # when it arrived here
-    expected: int | None = None  # imageSet total
-    set_id: str | None = None
+
+    def set_complete(self) -> bool:
+        """Every photo of the last imageSet is in (photos sent before it do not count)."""
+        marked = [p.image_set for p in self.photos if p.image_set]
+        if not marked:
+            return False
+        set_id, _, total = marked[-1]
+        return sum(1 for m in marked if m[0] == set_id) >= total
 
 
 Answer = Callable[[Batch], Coroutine[Any, Any, None]]
@@ -46,22 +67,19 @@ class Batcher:
         self._timers: dict[tuple[str, str], asyncio.Task[None]] = {}
         self.running: set[asyncio.Task[None]] = set()
 
-    def add(
-        self, chat: Chat, photo: bytes, reply_token: str | None, at: float, image_set: tuple[str, int] | None
-    ) -> None:
+    def add(self, chat: Chat, photo: Photo, reply_token: str | None) -> None:
         key = (chat.to, chat.user_id)
         batch = self.batches.setdefault(key, Batch(chat))
         batch.photos.append(photo)
-        batch.reply_token, batch.last_event, batch.last_photo_at = reply_token, at, time.monotonic()
-        if image_set:
-            batch.set_id, batch.expected = image_set
-        complete = batch.expected is not None and len(batch.photos) >= batch.expected
-        if len(batch.photos) >= MAX_PHOTOS or (complete and chat.one_to_one):
+        batch.photos.sort(key=Photo.order)
+        batch.reply_token, batch.last_event, batch.last_photo_at = reply_token, photo.at, time.monotonic()
+        if not chat.one_to_one:
+            del batch.photos[:-MAX_PHOTOS]  # the latest five wait for the mention
+            self._restart(key, HELD_SECONDS, answer=False)
+        elif len(batch.photos) >= MAX_PHOTOS or batch.set_complete():
             self.flush(key)
-        elif chat.one_to_one:
-            self._restart(key, self.quiet)
         else:
-            self._restart(key, HELD_SECONDS, answer=False)  # a group waits for its mention
+            self._restart(key, self.quiet)
 
     def take(self, chat: Chat, reply_token: str | None, at: float) -> bool:
         """A mention in a group: answer that user's held photos now. False when none are held."""
@@ -71,6 +89,13 @@ class Batcher:
         self.batches[key].reply_token, self.batches[key].last_event = reply_token, at
         self.flush(key)
         return True
+
+    def drop(self, user_id: str) -> None:
+        """The user's held photos, in every chat, forgotten (刪除資料, unfollow)."""
+        for key in [k for k in self.batches if k[1] == user_id]:
+            del self.batches[key]
+            if (timer := self._timers.pop(key, None)) is not None:
+                timer.cancel()
 
     def _restart(self, key: tuple[str, str], after: float, answer: bool = True) -> None:
         if (old := self._timers.pop(key, None)) is not None:

@@ -3,6 +3,7 @@ commands handled. Called after the webhook has answered 200 (LINE wants a quick 
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import uuid
@@ -27,7 +28,7 @@ from rxlens.errors import LinkExpired, RxlensError
 from rxlens.images.intake import Upload
 from rxlens.line import card, words
 from rxlens.line.api import LineApi, flex, text
-from rxlens.line.batch import Batch, Batcher, Chat
+from rxlens.line.batch import Batch, Batcher, Chat, Photo
 from rxlens.line.links import edit_url, make_token, open_token
 from rxlens.line.store import LineStore
 from rxlens.queue.jobs import Jobs
@@ -91,17 +92,31 @@ class LineChannel:
         elif isinstance(event, FollowEvent):
             await self._say(event.reply_token, chat, [text(words.WELCOME)])
         elif isinstance(event, UnfollowEvent):
+            self.batcher.drop(chat.user_id)
             await self.run(self.store.delete_user, self.store.user_key(chat.user_id))
 
     async def _photo(self, event: MessageEvent, chat: Chat) -> None:
         message = event.message
-        data = await self.api.content(message.id)
-        fresh = (chat.to, chat.user_id) not in self.batcher.batches
-        if chat.one_to_one and fresh:
+        if chat.one_to_one and (chat.to, chat.user_id) not in self.batcher.batches:
             await self.api.loading(chat.user_id, self.settings.loading_seconds)
-        image_set = message.image_set
-        marked = (image_set.id, int(image_set.total)) if image_set and image_set.total else None
-        self.batcher.add(chat, data, event.reply_token, event.timestamp / 1000, marked)
+        try:  # a group's photos are fetched only when someone asks (answer)
+            data = await self._content(message.id) if chat.one_to_one else None
+        except RxlensError as error:  # too large: said now, the others still read
+            await self._say(event.reply_token, chat, [text(words.problem(error))])
+            return
+        s = message.image_set
+        marked = (s.id, int(s.index), int(s.total)) if s and s.index and s.total else None
+        photo = Photo(message.id, event.timestamp / 1000, marked, data)
+        self.batcher.add(chat, photo, event.reply_token)
+
+    async def _fetched(self, batch: Batch) -> list[bytes]:
+        async def one(photo: Photo) -> bytes:
+            return photo.data if photo.data is not None else await self._content(photo.message_id)
+
+        return list(await asyncio.gather(*(one(p) for p in batch.photos)))
+
+    async def _content(self, message_id: str) -> bytes:
+        return await self.api.content(message_id, self.services.settings.intake.max_bytes)
 
     async def _text(self, event: MessageEvent, chat: Chat) -> None:
         said = event.message.text.strip()
@@ -113,6 +128,7 @@ class LineChannel:
             return
         key = self.store.user_key(chat.user_id)
         if said in words.DELETE:
+            self.batcher.drop(chat.user_id)
             await self.run(self.store.delete_user, key)
             await self._say(event.reply_token, chat, [text(words.DELETED)])
         elif said in words.PRIVACY:
@@ -127,11 +143,17 @@ class LineChannel:
 
     # --- answering a batch -------------------------------------------------------------------
     async def answer(self, batch: Batch) -> None:
+        try:
+            await self._answer(batch)
+        except Exception as error:  # a task of its own: nobody else would hear of it
+            log.error("LINE answer failed: %s", type(error).__name__)  # the name only, as in handle
+
+    async def _answer(self, batch: Batch) -> None:
         chat = batch.chat
         key = self.store.user_key(chat.user_id)
         try:
-            self.rate.take_now(f"line:{key}")
-            record = await self._analyze(batch.photos, key)
+            self.rate.take_now(f"line:{key}")  # before any photo still to fetch is fetched
+            record = await self._analyze(await self._fetched(batch), key)
         except RxlensError as error:
             await self._send(batch, [text(words.problem(error))])
             return
