@@ -130,3 +130,13 @@ def test_cli_plan_writes_the_calendar_and_refuses_a_non_record(settings: Setting
     assert (
         done.returncode == 2 and "not a medication record" in done.stderr and "Traceback" not in done.stderr
     )
+
+
+def test_a_large_plan_is_sent_compressed(base: str) -> None:
+    meds = [medication(f"藥{n}", "Q1H", days=90) for n in range(40)]
+    body = {"records": [record(*meds)]}
+    r = httpx.post(f"{base}/v1/plans", json=body, timeout=60)  # httpx asks for gzip and unpacks it
+    assert r.status_code == 200 and r.headers["content-encoding"] == "gzip"
+    assert len(r.json()["days"]) == 90 and int(r.headers["content-length"]) < len(r.content) / 5
+    plain = httpx.post(f"{base}/v1/plans", json=body, headers={"Accept-Encoding": "identity"}, timeout=60)
+    assert "content-encoding" not in plain.headers and plain.json() == r.json()
