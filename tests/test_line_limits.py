@@ -14,6 +14,7 @@ from PIL import Image
 
 from rxlens.config import IntakeSettings, Settings
 from rxlens.images.intake import Photo
+from rxlens.line.store import EVENT_MEMORY_SECONDS
 from rxlens.ocr.base import TextLine
 from tests.line_events import group_source, image_event, mentionee, text_event, user_id, user_source
 from tests.lineapp import Bot, bot
@@ -81,3 +82,23 @@ def test_a_photo_over_the_size_limit_is_refused_kindly_and_not_held(line: Bot) -
     line.settle()
     assert said(line) == ["照片檔案太大，請改傳較小的照片。"]
     assert not line.line.channel.answered, "nothing analysed"
+
+
+def test_a_replay_older_than_the_event_memory_is_ignored(line: Bot) -> None:
+    """The signature has no time in it: a body recorded days ago still verifies. Its event ids are
+    forgotten after EVENT_MEMORY_SECONDS, so an older event must not be handled (an unfollow
+    replayed would delete a user's reminders; a 刪除資料, the same)."""
+    old = text_event("隱私", reply_token=line.fake.issue_reply_token(), source=user_source(ALICE))
+    old["timestamp"] -= int((EVENT_MEMORY_SECONDS + 60) * 1000)
+    assert line.send(old).status_code == 200
+    line.settle()
+    assert said(line) == []
+
+
+def test_events_of_the_standby_channel_are_not_answered(line: Bot) -> None:
+    """mode standby: another channel of the module answers this chat (LINE: do not reply)."""
+    event = text_event("隱私", reply_token=line.fake.issue_reply_token(), source=user_source(ALICE))
+    event["mode"] = "standby"
+    line.send(event)
+    line.settle()
+    assert said(line) == []

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from linebot.v3.webhooks import (
     Event,
+    EventMode,
     FollowEvent,
     ImageMessageContent,
     MessageEvent,
@@ -30,7 +31,7 @@ from rxlens.line import card, words
 from rxlens.line.api import LineApi, flex, text
 from rxlens.line.batch import Batch, Batcher, Chat, Photo
 from rxlens.line.links import edit_url, make_token, open_token
-from rxlens.line.store import LineStore
+from rxlens.line.store import EVENT_MEMORY_SECONDS, LineStore
 from rxlens.queue.jobs import Jobs
 from rxlens.queue.sealing import Sealer
 from rxlens.result import AnalysisResult
@@ -77,6 +78,11 @@ class LineChannel:
                 log.error("LINE %s failed: %s", type(event).__name__, type(error).__name__)
 
     async def _one(self, event: Event) -> None:
+        # An old body still verifies (the signature holds no time) once its ids are forgotten; a
+        # standby event belongs to the module channel now answering the chat.
+        if event.mode == EventMode.STANDBY or self.clock() - event.timestamp / 1000 > EVENT_MEMORY_SECONDS:
+            self.services.metrics.line_webhooks.labels("ignored").inc()
+            return
         if not await self.run(self.store.first_time, event.webhook_event_id, self.clock()):
             self.services.metrics.line_webhooks.labels("redelivered").inc()
             return  # a redelivery of an event already handled
