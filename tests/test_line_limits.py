@@ -6,16 +6,22 @@ the model (these tests are about the channel, not the reading)."""
 from __future__ import annotations
 
 import io
+import json
 import os
+import time
 from collections.abc import Iterator
 
+import httpx
 import pytest
+from cryptography.fernet import Fernet
 from PIL import Image
 
 from rxlens.config import IntakeSettings, Settings
 from rxlens.images.intake import Photo
-from rxlens.line.store import EVENT_MEMORY_SECONDS
+from rxlens.line.links import make_token, open_token
+from rxlens.line.store import EVENT_MEMORY_SECONDS, minimal
 from rxlens.ocr.base import TextLine
+from rxlens.result import AnalysisResult, Medication
 from tests.line_events import group_source, image_event, mentionee, text_event, user_id, user_source
 from tests.lineapp import Bot, bot
 
@@ -102,3 +108,68 @@ def test_events_of_the_standby_channel_are_not_answered(line: Bot) -> None:
     line.send(event)
     line.settle()
     assert said(line) == []
+
+
+# --- the record behind a 修改 link ---------------------------------------------------------------
+
+
+def kept(b: Bot, record: AnalysisResult, user: str = ALICE, sealed_at: float | None = None) -> str:
+    """A record kept for `user`, and the token of its 修改 link (made `sealed_at`, default now)."""
+    store = b.line.channel.store
+    key = store.user_key(user)
+    record_id = store.save_record(key, record, time.time() + 3600)
+    if sealed_at is None:
+        return make_token(b.line.sealer, record_id, key)
+    secret = b.services.settings.line.data_key
+    assert secret is not None
+    data = json.dumps({"r": record_id, "u": key}).encode()
+    return Fernet(secret.get_secret_value()).encrypt_at_time(data, int(sealed_at)).decode()
+
+
+def put(b: Bot, token: str, body: bytes) -> httpx.Response:
+    headers = {"Content-Type": "application/json"}
+    return httpx.put(f"{b.url}/line/records/{token}", content=body, headers=headers, timeout=30)
+
+
+RECORD = AnalysisResult(clinic_name="仁愛診所", medications=[Medication(drug_name_zh="甲錠", days=7)])
+
+
+def test_an_expired_or_someone_else_s_link_opens_nothing(line: Bot) -> None:
+    stale = kept(line, RECORD, sealed_at=time.time() - line.services.settings.line.link_ttl_seconds - 5)
+    store = line.line.channel.store
+    record_id = store.save_record(store.user_key(ALICE), RECORD, time.time() + 3600)
+    bobs = make_token(line.line.sealer, record_id, store.user_key(user_id("bob")))  # Alice's record
+    for token in (stale, bobs):
+        assert httpx.get(f"{line.url}/line/records/{token}").status_code == 403
+        assert put(line, token, RECORD.model_dump_json().encode()).status_code == 403
+
+
+def test_a_put_without_a_valid_link_is_refused_before_its_body_is_read(line: Bot) -> None:
+    assert put(line, "not-a-token", b"[" * 3_000_000).status_code == 403
+
+
+def test_a_put_record_too_large_or_too_long_or_not_unicode_is_refused(line: Bot) -> None:
+    token = kept(line, RECORD)
+    long = RECORD.model_copy(update={"medications": [Medication(drug_name_zh="甲錠")] * 201})
+    filler = RECORD.model_copy(update={"user_message": "字" * 2_000_000})
+    surrogate = RECORD.model_dump_json().replace("仁愛診所", "\\ud800").encode()
+    for body, status in ((filler.model_dump_json().encode(), 413), (long.model_dump_json().encode(), 422),
+                         (surrogate, 422), (b"{", 422)):  # fmt: skip
+        assert put(line, token, body).status_code == status
+    assert httpx.get(f"{line.url}/line/records/{token}").json()["clinic_name"] == "仁愛診所"
+
+
+def test_a_confirmed_record_stays_cut_down_when_corrected(line: Bot) -> None:
+    """Kept for reminders only what reminders need: a PUT after 確認 does not bring the rest back."""
+    token = kept(line, RECORD)
+    record_id, key = open_token(line.line.sealer, token, 60)
+    store = line.line.channel.store
+    store.confirm(record_id, key, RECORD, time.time())
+    full = RECORD.model_copy(
+        update={"user_message": "整段辨識文字", "warnings": ["x"], "doctor_name": "王醫師"}
+    )
+    full.medications[0] = full.medications[0].model_copy(update={"side_effects": "嗜睡"})
+    assert put(line, token, full.model_dump_json().encode()).status_code == 204
+    saved = store.record(record_id, key, time.time())
+    assert saved is not None and saved == minimal(full)
+    assert saved.user_message == "" and saved.medications[0].side_effects == ""

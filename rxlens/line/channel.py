@@ -206,8 +206,12 @@ class LineChannel:
             await self._push(chat.to, messages)
 
     # --- the 修改 link (blocking: called through services.blocking) -----------------------------
+    def check_link(self, token: str) -> tuple[str, str]:
+        """(record id, user key) while the link is valid, else LinkExpired; no database asked."""
+        return open_token(self.sealer, token, self.settings.link_ttl_seconds)
+
     def linked_record(self, token: str) -> AnalysisResult:
-        record_id, key = open_token(self.sealer, token, self.settings.link_ttl_seconds)
+        record_id, key = self.check_link(token)
         record = self.store.record(record_id, key, self.clock())
         if record is None:
             raise LinkExpired("The record behind this link is no longer kept.")
@@ -215,8 +219,7 @@ class LineChannel:
 
     def save_linked(self, token: str, record: AnalysisResult) -> None:
         self.linked_record(token)  # the link is valid and the record still kept
-        record_id, key = open_token(self.sealer, token, self.settings.link_ttl_seconds)
-        self.store.replace_record(record_id, key, record)
+        self.store.replace_record(*self.check_link(token), record)
 
     async def close(self) -> None:
         await self.batcher.close()

@@ -101,12 +101,15 @@ class LineStore:
         return AnalysisResult.model_validate_json(self.sealer.open(row[0])) if row else None
 
     def replace_record(self, record_id: str, user_key: str, record: AnalysisResult) -> None:
-        sealed = self.sealer.seal(record.model_dump_json().encode())
+        """A confirmed record stays cut down to what reminders need, however it was corrected."""
+        mine = (LineRecordRow.id == record_id, LineRecordRow.user_key == user_key)
         with self.engine.begin() as conn:
+            confirmed = conn.scalar(select(LineRecordRow.confirmed).where(*mine))
+            kept = minimal(record) if confirmed else record
             conn.execute(
                 update(LineRecordRow)
-                .where(LineRecordRow.id == record_id, LineRecordRow.user_key == user_key)
-                .values(sealed=sealed)
+                .where(*mine)
+                .values(sealed=self.sealer.seal(kept.model_dump_json().encode()))
             )
 
     def confirm(self, record_id: str, user_key: str, record: AnalysisResult, now: float) -> None:

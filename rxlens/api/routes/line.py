@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, Request, Response
+from pydantic import ValidationError
 
 from rxlens.api.deps import ServicesDep
-from rxlens.errors import BadSignature, LineOff, RequestTooLarge
+from rxlens.api.routes.plans import MAX_MEDICATIONS
+from rxlens.errors import BadRecord, BadSignature, LineOff, RequestTooLarge
 from rxlens.result import AnalysisResult
 
 if TYPE_CHECKING:
@@ -16,6 +18,7 @@ if TYPE_CHECKING:
 
 router = APIRouter(prefix="/line", tags=["line"])
 MAX_WEBHOOK_BYTES = 1_000_000  # LINE batches events; a megabyte is far more than it sends
+MAX_RECORD_BYTES = 4_000_000  # as `rxlens plan` reads a record file: the evidence boxes fit many times
 
 
 def _line(request: Request) -> Line:
@@ -25,13 +28,25 @@ def _line(request: Request) -> Line:
     return line
 
 
-async def _body(request: Request) -> bytes:
-    body = b""
+async def _body(request: Request, limit: int, refusal: str) -> bytes:
+    body = bytearray()
     async for chunk in request.stream():
         body += chunk
-        if len(body) > MAX_WEBHOOK_BYTES:
-            raise RequestTooLarge(f"A webhook body over {MAX_WEBHOOK_BYTES // 1000} kB is not from LINE.")
-    return body
+        if len(body) > limit:
+            raise RequestTooLarge(refusal)
+    return bytes(body)
+
+
+def _record(body: bytes) -> AnalysisResult:
+    """Read from the raw bytes: pydantic's own JSON reader refuses lone surrogates (which no
+    UTF-8 answer could carry); the count of drugs is capped as in a plan."""
+    try:
+        record = AnalysisResult.model_validate_json(body)
+    except ValidationError as e:
+        raise BadRecord(f"Not a medication record: {e.errors()[0]['msg']}.") from None
+    if len(record.medications) > MAX_MEDICATIONS:
+        raise BadRecord(f"More than {MAX_MEDICATIONS} medications in one record.")
+    return record
 
 
 @router.post("/webhook", summary="LINE Messaging API webhook", include_in_schema=False)
@@ -40,7 +55,7 @@ async def webhook(request: Request, services: ServicesDep) -> Response:
     from linebot.v3.exceptions import InvalidSignatureError
 
     signature = request.headers.get("x-line-signature", "")
-    body = await _body(request)
+    body = await _body(request, MAX_WEBHOOK_BYTES, "A webhook body over 1 MB is not from LINE.")
     try:
         events = line.parser.parse(body.decode("utf-8", "replace"), signature)
     except InvalidSignatureError:
@@ -60,10 +75,24 @@ async def read_record(token: str, request: Request, services: ServicesDep) -> An
     return await services.blocking.run(line.channel.linked_record, token)
 
 
-@router.put("/records/{token}", status_code=204, summary="Save the record corrected on the page")
-async def save_record(
-    token: str, record: AnalysisResult, request: Request, services: ServicesDep
-) -> Response:
+_RECORD_BODY = {  # read by hand (below), so described here for the API docs
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AnalysisResult"}}},
+    }
+}
+
+
+@router.put(
+    "/records/{token}",
+    status_code=204,
+    summary="Save the record corrected on the page",
+    openapi_extra=_RECORD_BODY,
+)
+async def save_record(token: str, request: Request, services: ServicesDep) -> Response:
+    """The link is checked before a byte of the body is read: without one, nothing is parsed."""
     line = _line(request)
+    line.channel.check_link(token)
+    record = _record(await _body(request, MAX_RECORD_BYTES, "A record over 4 MB is not a record."))
     await services.blocking.run(line.channel.save_linked, token, record)
     return Response(status_code=204)
