@@ -12,8 +12,10 @@ from concurrent.futures import ThreadPoolExecutor
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 
 from rxlens.config import Settings
+from rxlens.db.models import LineReminderRow, LineUserRow
 from rxlens.line.api import text
 from rxlens.line.open import Line, open_line
 from rxlens.line.reminders import LEASE_SECONDS, items, retry_key
@@ -183,3 +185,20 @@ async def _opened(opened: list[Services], clock: Clock) -> list[Line]:
     lines = channels(opened, clock)
     await closed(lines)  # only their stores are used, which need no event loop
     return lines
+
+
+def test_prune_keeps_what_is_ahead_and_drops_the_rest(two: Two) -> None:
+    """On every backend (its deletes select from another table): tests/test_line_privacy.py says what."""
+    _, clock, opened = two
+    store = asyncio.run(_opened(opened, clock))[0].channel.store
+    now = clock()
+    key = store.remember_user(ALICE, now)
+    record_id = store.save_record(key, THREE, now + 86400)
+    store.confirm(record_id, key, THREE, now)
+    assert schedule(asyncio.run(_opened(opened, clock))[1], BOB, now) == 28  # Bob never confirms
+    store.add_reminders(key, record_id, [(now + 10 * 86400, "十天後")])
+    store.prune(now + 2 * 86400)
+    with opened[0].engine.connect() as conn:
+        users = conn.scalars(select(LineUserRow.key)).all()
+        reminders = conn.scalars(select(LineReminderRow.record_id)).all()
+    assert users == [key] and reminders == [record_id]

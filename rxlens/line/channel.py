@@ -166,8 +166,7 @@ class LineChannel:
         if not record.medications:
             await self._send(batch, [text(card.NO_DRUG)])
             return
-        await self.run(self.store.remember_user, chat.user_id, self.clock())
-        expires = self.clock() + self.settings.pending_hours * 3600
+        expires = self.clock() + self.settings.pending_hours * 3600  # the user is kept at 確認
         record_id = await self.run(self.store.save_record, key, record, expires)
         url = edit_url(self.settings.public_url, make_token(self.sealer, record_id, key))
         await self._send(batch, [flex(card.alt_text(record), card.bubble(record, record_id, url))])

@@ -23,6 +23,7 @@ from rxlens.result import AnalysisResult
 
 EVENT_MEMORY_SECONDS = 2 * 24 * 3600  # LINE redelivers for a while; an id seen this long ago is gone
 KEPT_DAYS = 400  # a confirmed record outlives its refills
+SENT_MEMORY_SECONDS = 2 * 24 * 3600  # past LINE's 24 hours for a retry key
 
 
 @dataclass(frozen=True)
@@ -212,8 +213,14 @@ class LineStore:
             )
 
     def prune(self, now: float) -> None:
+        """Whatever is no longer needed: expired records with their reminders, reminders sent a
+        while ago (their texts name the drugs), users with no record left, old event ids."""
         with self.engine.begin() as conn:
             conn.execute(delete(LineRecordRow).where(LineRecordRow.expires_at <= now))
+            kept = select(LineRecordRow.id)
+            conn.execute(delete(LineReminderRow).where(LineReminderRow.record_id.not_in(kept)))
+            conn.execute(delete(LineReminderRow).where(LineReminderRow.sent_at < now - SENT_MEMORY_SECONDS))
+            conn.execute(delete(LineUserRow).where(LineUserRow.key.not_in(select(LineRecordRow.user_key))))
             conn.execute(delete(LineEventRow).where(LineEventRow.seen_at < now - EVENT_MEMORY_SECONDS))
 
 
