@@ -4,6 +4,8 @@ analysis (the Jobs API as the channel calls it), so these tests need no OCR mode
 
 from __future__ import annotations
 
+import asyncio
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any, cast
@@ -16,7 +18,7 @@ from rxlens.db.models import LineRecordRow, LineReminderRow, LineUserRow
 from rxlens.images.intake import Upload
 from rxlens.line.store import EVENT_MEMORY_SECONDS, KEPT_DAYS, LineStore
 from rxlens.queue.jobs import Jobs
-from tests.line_events import image_event, unfollow_event, user_id, user_source
+from tests.line_events import image_event, text_event, unfollow_event, user_id, user_source
 from tests.lineapp import Bot, bot
 from tests.test_line_limits import BlankOcr, jpeg
 from tests.test_line_reminders import THREE
@@ -91,3 +93,33 @@ def test_the_record_after_an_unfollow_is_not_answered_from_memory(line: Bot) -> 
     line.settle()
     assert line.fake.replies == [] and line.fake.pushes == []
     assert rows(line, LineRecordRow) == 0
+
+
+def test_an_analysis_under_way_when_the_user_deletes_their_data_is_dropped(line: Bot) -> None:
+    """刪除資料 while the photos are being read: no card comes after 已刪除, no record is kept."""
+    slow = SlowRecordJobs()
+    line.line.channel.jobs = cast(Jobs, slow)
+    event = image_event(reply_token=line.fake.issue_reply_token(), source=user_source(ALICE))
+    line.fake.add_content(event["message"]["id"], jpeg())
+    line.send(event)
+    assert slow.started.wait(10)
+    line.send(text_event("刪除資料", reply_token=line.fake.issue_reply_token(), source=user_source(ALICE)))
+    line.settle()
+    sent = [m for r in line.fake.replies + line.fake.pushes for m in r["messages"]]
+    assert [m["type"] for m in sent] == ["text"] and "已刪除" in sent[0]["text"]
+    assert rows(line, LineRecordRow) == 0 and slow.deleted
+
+
+class SlowRecordJobs(RecordJobs):
+    """Takes a while to read the photos; says when it started, and whether its job was deleted."""
+
+    def __init__(self) -> None:
+        self.started, self.deleted = threading.Event(), False
+
+    async def answer(self, job_id: str, owner: str, deadline: float) -> dict[str, Any]:
+        self.started.set()
+        await asyncio.sleep(3)
+        return await super().answer(job_id, owner, deadline)
+
+    async def delete(self, job_id: str, owner: str) -> None:
+        self.deleted = True

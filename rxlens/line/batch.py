@@ -65,7 +65,7 @@ class Batcher:
         self.quiet, self.answer = quiet, answer
         self.batches: dict[tuple[str, str], Batch] = {}
         self._timers: dict[tuple[str, str], asyncio.Task[None]] = {}
-        self.running: set[asyncio.Task[None]] = set()
+        self.running: dict[asyncio.Task[None], str] = {}  # answers under way, and whose
 
     def add(self, chat: Chat, photo: Photo, reply_token: str | None) -> None:
         key = (chat.to, chat.user_id)
@@ -91,11 +91,14 @@ class Batcher:
         return True
 
     def drop(self, user_id: str) -> None:
-        """The user's held photos, in every chat, forgotten (刪除資料, unfollow)."""
+        """The user's held photos, in every chat, forgotten and their answers under way stopped
+        (刪除資料, unfollow): no card, and no record kept, after the data is deleted."""
         for key in [k for k in self.batches if k[1] == user_id]:
             del self.batches[key]
             if (timer := self._timers.pop(key, None)) is not None:
                 timer.cancel()
+        for task in [t for t, whose in self.running.items() if whose == user_id]:
+            task.cancel()
 
     def _restart(self, key: tuple[str, str], after: float, answer: bool = True) -> None:
         if (old := self._timers.pop(key, None)) is not None:
@@ -116,8 +119,8 @@ class Batcher:
         if (batch := self.batches.pop(key, None)) is None:
             return
         task = asyncio.create_task(self.answer(batch))
-        self.running.add(task)
-        task.add_done_callback(self.running.discard)
+        self.running[task] = batch.chat.user_id
+        task.add_done_callback(lambda done: self.running.pop(done, None))
 
     async def close(self) -> None:
         for task in [*self._timers.values(), *self.running]:
