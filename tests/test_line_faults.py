@@ -17,7 +17,7 @@ from rxlens.config import Settings
 from rxlens.db.models import LinePushRow, LineReminderRow
 from rxlens.line.api import LineApi, Pushed, text
 from rxlens.line.open import Line, open_line
-from rxlens.line.reminders import LATE_SECONDS, LEASE_SECONDS, items
+from rxlens.line.reminders import LATE_SECONDS, LEASE_SECONDS, PRUNE_SECONDS, items
 from rxlens.plan import build_plan
 from rxlens.queue.open import open_jobs
 from rxlens.result import AnalysisResult
@@ -202,3 +202,20 @@ def test_a_reminder_after_someone_s_deletion_is_not_taken_for_theirs(
 
     asyncio.run(alice_then_bob())
     assert [p["to"] for p in fake.pushes] == [ALICE, BOB]
+
+
+def test_pruning_runs_every_few_minutes_not_every_round(one: tuple[LineServer, Clock, Services]) -> None:
+    """Its deletes scan whole tables (sent reminders, users without records): not every 20 s."""
+    _, clock, services = one
+    pruned: list[float] = []
+
+    async def rounds() -> None:
+        line = open_line(services, open_jobs(services), clock)
+        line.reminders.store.prune = pruned.append  # type: ignore[method-assign,assignment]
+        for _ in range(int(2 * PRUNE_SECONDS / 20)):
+            await line.reminders.tidy()
+            clock.advance(20)
+        await line.channel.close()
+
+    asyncio.run(rounds())
+    assert len(pruned) == 2

@@ -27,6 +27,7 @@ from rxlens.services import Services
 log = logging.getLogger("rxlens.line")
 LEASE_SECONDS = 120.0
 LATE_SECONDS = 3600.0
+PRUNE_SECONDS = 600.0
 TEXT_CHARS = 5000  # LINE refuses a longer text message
 MORNING = dt.time(9, 0)  # refill and run-out reminders
 _NAMESPACE = uuid.UUID("5f0c7f1e-8d1b-4c59-9d7e-2b8f4f6e3a10")
@@ -79,6 +80,7 @@ class Reminders:
     ) -> None:
         self.store, self.api, self.settings, self.clock = store, api, settings, clock
         self.metrics, self.blocking = services.metrics, services.blocking
+        self._pruned = float("-inf")
 
     async def run_once(self) -> int:
         """Push every reminder due now that this process wins; the number pushed."""
@@ -111,11 +113,17 @@ class Reminders:
         await self.blocking.run(self.store.mark_sent, item.id, now)
         return outcome
 
+    async def tidy(self) -> None:
+        """Prune what is no longer needed, every PRUNE_SECONDS: its deletes scan whole tables."""
+        if self.clock() - self._pruned >= PRUNE_SECONDS:
+            self._pruned = self.clock()
+            await self.blocking.run(self.store.prune, self._pruned)
+
     async def run_forever(self) -> None:
         while True:
             try:
                 await self.run_once()
-                await self.blocking.run(self.store.prune, self.clock())
+                await self.tidy()
             except Exception as error:  # a failed round is retried; the loop must not die
                 log.error("LINE reminder round failed: %s", type(error).__name__)  # no texts in logs
             await asyncio.sleep(self.settings.reminder_poll_seconds)
