@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 
-from rxlens.line.batch import MAX_PHOTOS, Batch, Batcher, Chat, Photo
+from rxlens.line.batch import MAX_PHOTOS, SET_PATIENCE, Batch, Batcher, Chat, Photo
 
 ALICE = Chat("U" + "a" * 32, "U" + "a" * 32, True)
 GROUP = Chat("C" + "1" * 32, "U" + "a" * 32, False)
@@ -84,3 +84,25 @@ def test_dropping_a_chat_forgets_its_photos() -> None:
         assert not b.batches
 
     assert answered(scene) == []
+
+
+def test_an_image_set_slow_to_upload_waits_for_its_last_photo() -> None:
+    """On a slow phone the set's photos come seconds apart, longer than the quiet window: LINE
+    said three are coming, so the batch waits for the third (up to SET_PATIENCE quiet windows)."""
+
+    async def scene(b: Batcher) -> None:
+        b.add(ALICE, photo(1, image_set=("S", 1, 3)), "t1")
+        await asyncio.sleep(b.quiet * 2)
+        b.add(ALICE, photo(2, image_set=("S", 2, 3)), "t2")
+        await asyncio.sleep(b.quiet * 2)
+        b.add(ALICE, photo(3, image_set=("S", 3, 3)), "t3")
+
+    assert answered(scene) == [["m1", "m2", "m3"]]
+
+
+def test_an_image_set_that_never_completes_is_answered_after_its_patience() -> None:
+    async def scene(b: Batcher) -> None:
+        b.add(ALICE, photo(1, image_set=("S", 1, 3)), "t1")
+        await asyncio.sleep(b.quiet * (SET_PATIENCE + 1))
+
+    assert answered(scene) == [["m1"]]

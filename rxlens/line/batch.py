@@ -18,6 +18,9 @@ from typing import Any
 
 MAX_PHOTOS = 5
 HELD_SECONDS = 600.0
+# A phone uploads a set's photos one by one, seconds apart on a slow network: while LINE's
+# imageSet says more are coming, the batch waits this many quiet windows for them.
+SET_PATIENCE = 5
 
 
 @dataclass(frozen=True)
@@ -48,13 +51,13 @@ class Batch:
     last_event: float = 0.0  # seconds since the epoch, from LINE's timestamp
     last_photo_at: float = field(default_factory=time.monotonic)  # when it arrived here
 
-    def set_complete(self) -> bool:
-        """Every photo of the last imageSet is in (photos sent before it do not count)."""
+    def set_missing(self) -> int:
+        """Photos of the last imageSet not in yet (photos sent before it do not count)."""
         marked = [p.image_set for p in self.photos if p.image_set]
         if not marked:
-            return False
+            return 0
         set_id, _, total = marked[-1]
-        return sum(1 for m in marked if m[0] == set_id) >= total
+        return max(0, total - sum(1 for m in marked if m[0] == set_id))
 
 
 Answer = Callable[[Batch], Coroutine[Any, Any, None]]
@@ -76,10 +79,10 @@ class Batcher:
         if not chat.one_to_one:
             del batch.photos[:-MAX_PHOTOS]  # the latest five wait for the mention
             self._restart(key, HELD_SECONDS, answer=False)
-        elif len(batch.photos) >= MAX_PHOTOS or batch.set_complete():
+        elif len(batch.photos) >= MAX_PHOTOS or (photo.image_set and not batch.set_missing()):
             self.flush(key)
         else:
-            self._restart(key, self.quiet)
+            self._restart(key, self.quiet * (SET_PATIENCE if batch.set_missing() else 1))
 
     def take(self, chat: Chat, reply_token: str | None, at: float) -> bool:
         """A mention in a group: answer that user's held photos now. False when none are held."""
