@@ -27,17 +27,18 @@ PACKAGE = Path(__file__).resolve().parents[1] / "rxlens"
 LAYERS: list[tuple[str, ...]] = [
     ("rxlens", "errors", "textnorm", "data"),  # the version, the error tree, text folding, bundled files
     ("config", "result", "logs", "metrics", "institutions"),  # settings, wire shapes, logging, metrics
-    ("vocab", "scheduling", "concurrency", "experiment"),  # one grammar; how stages and threads run
+    ("vocab", "scheduling", "concurrency", "experiment", "ratelimit"),  # one grammar; how work runs
     ("db",),
     ("migrations", "images"),
     ("ocr",),
     ("layout", "catalog"),
     ("extract", "cloud"),  # OCR lines + catalog → a record; photos + catalog → a record (Gemini)
-    ("validate",),  # a record from either → checked (days, arithmetic, completeness, message)
+    ("validate", "plan"),  # a record checked; records → a daily plan (slots, last days, refills)
     ("services",),  # the long-lived parts, including the cloud client
     ("run",),  # one request around its stages: calls, engine and fallback, usage, metrics
     ("pipeline",),  # the stages and the schedule
     ("queue",),  # the pipeline as jobs: in-process, or on Celery workers (RabbitMQ, Redis)
+    ("line",),  # the LINE channel: webhook events → jobs → Flex cards; reminders from plans
     ("evaluation",),
     ("api", "health"),  # the service; `rxlens doctor`'s checks (they read the generator's fonts)
     ("cli",),

@@ -79,7 +79,7 @@ def test_headers_request_id_and_docs_off(settings: Settings, reader: Services) -
         assert "'unsafe-inline'" not in r.headers["content-security-policy"]
         assert r.headers["x-content-type-options"] == "nosniff"
         assert r.headers["x-frame-options"] == "DENY" and r.headers["referrer-policy"] == "no-referrer"
-    assert '<script src="app.js"></script>' in page.text and "<script>" not in page.text
+    assert '<script type="module" src="app.js"></script>' in page.text and "<script>" not in page.text
     assert kept.status_code == 400 and kept.headers["x-request-id"] == "abc-123"
     assert kept.json()["request_id"] == "abc-123"
     assert len(forged.headers["x-request-id"]) == 32 and "y" not in forged.headers["x-request-id"]

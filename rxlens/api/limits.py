@@ -1,4 +1,5 @@
-"""Admission control: a token bucket per client, and analyses admitted to match OCR capacity.
+"""Admission control: a token bucket per client (rxlens.ratelimit), and analyses admitted to match
+OCR capacity.
 
 Both run on the event loop only (no locks needed) and are checked before the request body is
 read, so a client turned away costs the server a few hundred bytes of headers.
@@ -7,13 +8,13 @@ read, so a client turned away costs the server a few hundred bytes of headers.
 from __future__ import annotations
 
 import asyncio
-import time
-from collections import OrderedDict, deque
-from collections.abc import Callable
+from collections import deque
 from typing import Protocol
 
-from rxlens.config import ServiceSettings
-from rxlens.errors import Overloaded, RateLimited
+from rxlens.errors import Overloaded
+from rxlens.ratelimit import RateLimiter
+
+__all__ = ["Admission", "RateLimiter", "Slots"]
 
 
 class Slots(Protocol):
@@ -22,35 +23,6 @@ class Slots(Protocol):
     async def enter(self) -> str | None: ...
     async def release(self, token: str | None) -> None: ...
     async def close(self) -> None: ...
-
-
-_MAX_CLIENTS = 10_000  # buckets kept; the least recently seen are forgotten first
-
-
-class RateLimiter:
-    def __init__(self, settings: ServiceSettings, clock: Callable[[], float] = time.monotonic) -> None:
-        self.rate = settings.rate_per_minute / 60.0
-        self.burst = float(settings.rate_burst)
-        self.clock = clock
-        self.buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
-
-    async def take(self, client: str) -> None:
-        self.take_now(client)
-
-    async def close(self) -> None:
-        return None
-
-    def take_now(self, client: str) -> None:
-        now = self.clock()
-        tokens, seen = self.buckets.pop(client, (self.burst, now))
-        tokens = min(self.burst, tokens + (now - seen) * self.rate)
-        if tokens < 1:
-            self.buckets[client] = (tokens, now)
-            wait = (1 - tokens) / self.rate
-            raise RateLimited(f"Too many requests from this client; try again in {wait:.0f} s.", wait)
-        self.buckets[client] = (tokens - 1, now)
-        while len(self.buckets) > _MAX_CLIENTS:
-            self.buckets.popitem(last=False)
 
 
 class Admission:

@@ -23,7 +23,6 @@ from linebot.v3.webhooks import (
     UnfollowEvent,
 )
 
-from rxlens.api.limits import RateLimiter
 from rxlens.config import LineSettings, ServiceSettings
 from rxlens.errors import LinkExpired, RxlensError
 from rxlens.images.intake import Upload
@@ -34,6 +33,7 @@ from rxlens.line.links import edit_url, make_token, open_token
 from rxlens.line.store import EVENT_MEMORY_SECONDS, LineStore
 from rxlens.queue.jobs import Jobs
 from rxlens.queue.sealing import Sealer
+from rxlens.ratelimit import RateLimiter
 from rxlens.result import AnalysisResult
 from rxlens.services import Services
 
