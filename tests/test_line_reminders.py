@@ -202,3 +202,25 @@ def test_prune_keeps_what_is_ahead_and_drops_the_rest(two: Two) -> None:
         users = conn.scalars(select(LineUserRow.key)).all()
         reminders = conn.scalars(select(LineReminderRow.record_id)).all()
     assert users == [key] and reminders == [record_id]
+
+
+def test_add_reminders_twice_at_once_keeps_one_schedule(two: Two) -> None:
+    """加入提醒 tapped twice: two postbacks, handled at once (by one process or two). Each
+    replaces the record's schedule; together they must not leave it doubled (each reminder twice)."""
+    _, clock, opened = two
+    stores = [line.channel.store for line in asyncio.run(_opened(opened, clock))]
+    now = clock()
+    key = stores[0].remember_user(ALICE, now)
+    record_id = stores[0].save_record(key, THREE, now + 86400)
+    reminders = items(build_plan([THREE]), now)
+
+    def add(n: int, start: threading.Barrier) -> int:
+        start.wait()
+        return stores[n % 2].add_reminders(key, record_id, reminders)
+
+    for _ in range(5):
+        with ThreadPoolExecutor(8) as pool:
+            list(pool.map(add, range(8), [threading.Barrier(8)] * 8))
+        with opened[0].engine.connect() as conn:
+            due = conn.scalars(select(LineReminderRow.due_at).where(LineReminderRow.record_id == record_id))
+            assert sorted(due) == [when for when, _ in reminders]

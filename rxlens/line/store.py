@@ -133,11 +133,15 @@ class LineStore:
             for due, text in items
         ]
         with self.engine.begin() as conn:
+            # 加入提醒 tapped twice: the record's row locked, so one replacement waits for the
+            # other and deletes what it wrote (both deleting first, then both inserting, doubled it).
+            # SQLite has no FOR UPDATE, and needs none: its writers take turns anyway.
+            conn.execute(select(LineRecordRow.id).where(LineRecordRow.id == record_id).with_for_update())
             conn.execute(
                 delete(LineReminderRow).where(
                     LineReminderRow.record_id == record_id, LineReminderRow.sent_at.is_(None)
                 )
-            )  # 加入提醒 twice replaces the schedule, never doubles it
+            )
             if rows:
                 conn.execute(insert(LineReminderRow), rows)
         return len(rows)
