@@ -1,6 +1,6 @@
 """Pushes LINE does not take: refused (4xx), busy (5xx), over its monthly limit (429); reminders
-when the scheduler was down for hours. A clock the test moves; SQLite (the schedule's logic is
-the same on every backend, tests/test_line_reminders.py runs the backends)."""
+when the scheduler was down for hours, or set at night in Taipei. A clock the test moves; SQLite
+(the schedule's logic is the same on every backend, tests/test_line_reminders.py runs them)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from linebot.v3.webhooks import PostbackEvent
 from sqlalchemy import select
 
 from rxlens.config import Settings
 from rxlens.db.models import LinePushRow, LineReminderRow
+from rxlens.line.actions import postback
 from rxlens.line.api import LineApi, Pushed, text
+from rxlens.line.channel import chat_of
 from rxlens.line.open import Line, open_line
 from rxlens.line.reminders import LATE_SECONDS, LEASE_SECONDS, PRUNE_SECONDS, items
 from rxlens.plan import build_plan
@@ -23,7 +26,7 @@ from rxlens.queue.open import open_jobs
 from rxlens.result import AnalysisResult
 from rxlens.services import Services
 from tests import line_server
-from tests.line_events import user_id
+from tests.line_events import payload, postback_event, signed, user_id, user_source
 from tests.line_server import Clock, LineError, LineServer, Request
 from tests.lineapp import line_settings
 from tests.test_line_reminders import TAIPEI, THREE, VISIT, med
@@ -219,3 +222,28 @@ def test_pruning_runs_every_few_minutes_not_every_round(one: tuple[LineServer, C
 
     asyncio.run(rounds())
     assert len(pruned) == 2
+
+
+def test_an_undated_record_s_reminders_start_on_today_in_taipei(
+    one: tuple[LineServer, Clock, Services],
+) -> None:
+    fake, clock, services = one
+    clock.now = dt.datetime(2026, 12, 1, 1, 0, tzinfo=TAIPEI).timestamp()  # still 30 Nov in UTC
+    undated = THREE.model_copy(update={"visit_date": None})
+
+    async def remind() -> None:
+        line = open_line(services, open_jobs(services), clock)
+        store = line.channel.store
+        record_id = store.save_record(store.user_key(ALICE), undated, clock() + 3600)
+        body, headers = signed(payload(postback_event(f"a=remind&r={record_id}", source=user_source(ALICE))))
+        [event] = line.parser.parse(body.decode(), headers["X-Line-Signature"])
+        assert isinstance(event, PostbackEvent) and (chat := chat_of(event))  # as the webhook parses it
+        await postback(line.channel, event, chat)
+        await line.channel.close()
+
+    asyncio.run(remind())
+    with services.engine.connect() as conn:
+        due = sorted(conn.scalars(select(LineReminderRow.due_at)))
+    days = [dt.datetime.fromtimestamp(d, TAIPEI).date() for d in due]
+    assert days[0] == dt.date(2026, 12, 1) and days[-1] == dt.date(2026, 12, 7), (days[0], days[-1])
+    assert "提醒" in fake.pushes[0]["messages"][0]["text"]

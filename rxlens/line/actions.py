@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
+from zoneinfo import ZoneInfo
 
 from linebot.v3.webhooks import PostbackEvent
 
@@ -51,7 +53,10 @@ async def postback(channel: LineChannel, event: PostbackEvent, chat: Chat) -> No
         await channel._say(event.reply_token, chat, [text(words.CONFIRMED)])
         return
     index = await channel.run(_index, channel)
-    times = Times(time_zone=channel.settings.time_zone)
-    plan = await channel.run(build_plan, [record], times, None, index)
+    zone = channel.settings.time_zone
+    times = Times(time_zone=zone)
+    # A record without a visit date counts from today in the user's zone, not the server's date.
+    today = dt.datetime.fromtimestamp(channel.clock(), ZoneInfo(zone)).date()
+    plan = await channel.run(build_plan, [record], times, today, index)
     count = await channel.run(channel.store.add_reminders, key, record_id, items(plan, channel.clock()))
     await channel._say(event.reply_token, chat, [text(summary(plan, count))])
