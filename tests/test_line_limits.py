@@ -5,6 +5,7 @@ the model (these tests are about the channel, not the reading)."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import os
@@ -15,15 +16,21 @@ import httpx
 import pytest
 from cryptography.fernet import Fernet
 from PIL import Image
+from pydantic import SecretStr
 
 from rxlens.config import IntakeSettings, Settings
+from rxlens.errors import ConfigError
 from rxlens.images.intake import Photo
 from rxlens.line.links import make_token, open_token
+from rxlens.line.open import open_line
 from rxlens.line.store import EVENT_MEMORY_SECONDS, minimal
 from rxlens.ocr.base import TextLine
+from rxlens.queue.open import open_jobs
 from rxlens.result import AnalysisResult, Medication
+from rxlens.services import Services
 from tests.line_events import group_source, image_event, mentionee, text_event, user_id, user_source
-from tests.lineapp import Bot, bot
+from tests.line_server import line_server
+from tests.lineapp import Bot, bot, line_settings
 
 ALICE = user_id("alice")
 GROUP = "C" + "1" * 32
@@ -173,3 +180,22 @@ def test_a_confirmed_record_stays_cut_down_when_corrected(line: Bot) -> None:
     saved = store.record(record_id, key, time.time())
     assert saved is not None and saved == minimal(full)
     assert saved.user_message == "" and saved.medications[0].side_effects == ""
+
+
+@pytest.mark.parametrize("empty", ["channel_secret", "channel_access_token"])
+def test_an_empty_channel_secret_or_token_is_refused_at_startup(settings: Settings, empty: str) -> None:
+    """RXLENS_LINE__CHANNEL_SECRET= (set, but empty) turns the channel on: with an empty HMAC key
+    anyone could sign a webhook."""
+    with line_server() as fake:
+        chosen = line_settings(settings, fake)
+        chosen.line.__dict__[empty] = SecretStr(" ")
+        services = Services.open(chosen)
+
+        async def start() -> None:  # as the lifespan does, in the event loop
+            await open_line(services, open_jobs(services)).close()
+
+        try:
+            with pytest.raises(ConfigError, match=empty.upper()):
+                asyncio.run(start())
+        finally:
+            services.close()

@@ -10,6 +10,8 @@ from typing import Any
 
 from linebot.v3 import WebhookParser
 
+from rxlens.config import LineSettings
+from rxlens.errors import ConfigError
 from rxlens.line.api import LineApi
 from rxlens.line.channel import LineChannel
 from rxlens.line.reminders import Reminders
@@ -18,6 +20,7 @@ from rxlens.queue.jobs import Jobs
 from rxlens.queue.sealing import Sealer
 from rxlens.services import Services
 
+_CONSOLE = "Copy it from the channel's page in the LINE Developers console."
 _HINT = "Make one with `rxlens keys line`; every API process needs the same."
 
 
@@ -42,9 +45,18 @@ class Line:
         await self.channel.close()
 
 
+def _filled(settings: LineSettings) -> None:
+    """Set but empty (RXLENS_LINE__CHANNEL_SECRET=) still turns the channel on, and with an empty
+    HMAC key anyone could sign a webhook."""
+    for name, value in (("SECRET", settings.channel_secret), ("ACCESS_TOKEN", settings.channel_access_token)):
+        if value is None or not value.get_secret_value().strip():
+            raise ConfigError(f"RXLENS_LINE__CHANNEL_{name} is empty.", hint=_CONSOLE)
+
+
 def open_line(services: Services, jobs: Jobs, clock: Callable[[], float] = time.time) -> Line:
     settings = services.settings.line
     assert settings.channel_secret is not None and settings.data_key is not None  # settings checked both
+    _filled(settings)
     sealer = Sealer.of(settings.data_key, "RXLENS_LINE__DATA_KEY", "line", _HINT)
     store = LineStore(services.engine, sealer, settings.data_key.get_secret_value().encode())
     api = LineApi(settings)
