@@ -4,6 +4,7 @@ that speaks LINE's Messaging API (tests/line_server.py): nothing here calls LINE
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -138,21 +139,31 @@ def test_a_photo_without_drugs_gets_a_kind_hint(line: Bot) -> None:
     assert reply["messages"][0]["type"] == "text" and "藥袋或藥單" in reply["messages"][0]["text"]
 
 
-def test_confirm_edit_link_and_reminders(line: Bot, photos: list[bytes]) -> None:
+def test_confirm_edit_link_and_reminders(
+    line: Bot, photos: list[bytes], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
     line.send(_photo(line, photos[0]))
     line.settle()
     card = _flex(line.fake.wait_for_replies(1)[0])["contents"]
     confirm, edit, remind = (b["action"] for b in card["footer"]["contents"])
     # 修改: a signed link to the page; the record behind it reads and saves, a forged one is refused
     token = parse_qs(urlsplit(edit["uri"]).fragment)["line"][0]
-    record = httpx.get(f"{line.url}/line/records/{token}").json()
+    record = httpx.get(f"{line.url}/line/record", headers={"X-Line-Link": token}).json()
     assert record["medications"]
     record["medications"][0]["dose_quantity"] = 9
     record["medications"][0]["corrected"] = ["dose_quantity"]
     record["visit_date"], record["corrected"] = dt.date.today().isoformat(), ["visit_date"]  # a bag of today
-    assert httpx.put(f"{line.url}/line/records/{token}", json=record).status_code == 204
-    assert httpx.get(f"{line.url}/line/records/{token}").json()["medications"][0]["dose_quantity"] == 9
-    forged = httpx.get(f"{line.url}/line/records/{token[:-4]}AAAA")
+    assert (
+        httpx.put(f"{line.url}/line/record", json=record, headers={"X-Line-Link": token}).status_code == 204
+    )
+    assert (
+        httpx.get(f"{line.url}/line/record", headers={"X-Line-Link": token}).json()["medications"][0][
+            "dose_quantity"
+        ]
+        == 9
+    )
+    forged = httpx.get(f"{line.url}/line/record", headers={"X-Line-Link": token[:-4] + "AAAA"})
     assert forged.status_code == 403 and forged.json()["code"] == "LinkExpired"
     # 確認, then 加入提醒: the record kept sealed, the reminders scheduled
     for action in (confirm, remind):
@@ -168,6 +179,8 @@ def test_confirm_edit_link_and_reminders(line: Bot, photos: list[bytes]) -> None
     with line.services.engine.connect() as conn:
         sealed = conn.scalar(select(LineRecordRow.sealed))
     assert sealed and "medications" not in sealed  # sealed at rest, not JSON
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "/line/record" in logged and token not in logged and ALICE not in logged
 
 
 def test_privacy_delete_and_unfollow(line: Bot, photos: list[bytes]) -> None:

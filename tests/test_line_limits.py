@@ -134,8 +134,8 @@ def kept(b: Bot, record: AnalysisResult, user: str = ALICE, sealed_at: float | N
 
 
 def put(b: Bot, token: str, body: bytes) -> httpx.Response:
-    headers = {"Content-Type": "application/json"}
-    return httpx.put(f"{b.url}/line/records/{token}", content=body, headers=headers, timeout=30)
+    headers = {"Content-Type": "application/json", "X-Line-Link": token}
+    return httpx.put(f"{b.url}/line/record", content=body, headers=headers, timeout=30)
 
 
 RECORD = AnalysisResult(clinic_name="仁愛診所", medications=[Medication(drug_name_zh="甲錠", days=7)])
@@ -147,7 +147,7 @@ def test_an_expired_or_someone_else_s_link_opens_nothing(line: Bot) -> None:
     record_id = store.save_record(store.user_key(ALICE), RECORD, time.time() + 3600)
     bobs = make_token(line.line.sealer, record_id, store.user_key(user_id("bob")))  # Alice's record
     for token in (stale, bobs):
-        assert httpx.get(f"{line.url}/line/records/{token}").status_code == 403
+        assert httpx.get(f"{line.url}/line/record", headers={"X-Line-Link": token}).status_code == 403
         assert put(line, token, RECORD.model_dump_json().encode()).status_code == 403
 
 
@@ -163,7 +163,10 @@ def test_a_put_record_too_large_or_too_long_or_not_unicode_is_refused(line: Bot)
     for body, status in ((filler.model_dump_json().encode(), 413), (long.model_dump_json().encode(), 422),
                          (surrogate, 422), (b"{", 422)):  # fmt: skip
         assert put(line, token, body).status_code == status
-    assert httpx.get(f"{line.url}/line/records/{token}").json()["clinic_name"] == "仁愛診所"
+    assert (
+        httpx.get(f"{line.url}/line/record", headers={"X-Line-Link": token}).json()["clinic_name"]
+        == "仁愛診所"
+    )
 
 
 def test_a_confirmed_record_stays_cut_down_when_corrected(line: Bot) -> None:

@@ -11,15 +11,21 @@ from collections.abc import Iterator
 from typing import Any, cast
 
 import pytest
+from cryptography.fernet import Fernet
+from pydantic import SecretStr
 from sqlalchemy import func, select
 
 from rxlens.config import Settings
 from rxlens.db.models import LineRecordRow, LineReminderRow, LineUserRow
 from rxlens.images.intake import Upload
+from rxlens.line.open import open_line
 from rxlens.line.store import EVENT_MEMORY_SECONDS, KEPT_DAYS, LineStore
 from rxlens.queue.jobs import Jobs
+from rxlens.queue.open import open_jobs
+from rxlens.services import Services
 from tests.line_events import image_event, text_event, unfollow_event, user_id, user_source
-from tests.lineapp import Bot, bot
+from tests.line_server import line_server
+from tests.lineapp import Bot, bot, line_settings
 from tests.test_line_limits import BlankOcr, jpeg
 from tests.test_line_reminders import THREE
 
@@ -123,3 +129,31 @@ class SlowRecordJobs(RecordJobs):
 
     async def delete(self, job_id: str, owner: str) -> None:
         self.deleted = True
+
+
+def test_a_rotated_data_key_still_finds_every_user(settings: Settings) -> None:
+    """RXLENS_LINE__DATA_KEY rotation: the new key first, the old after; users stay found, so
+    刪除資料 still reaches what was stored before the rotation."""
+    with line_server() as fake:
+        before = line_settings(settings, fake)
+        assert before.line.data_key is not None
+        old = before.line.data_key.get_secret_value()
+        rotated = before.model_copy(
+            update={
+                "line": before.line.model_copy(
+                    update={"data_key": SecretStr(f"{Fernet.generate_key().decode()},{old}")}
+                )
+            }
+        )
+        keys = []
+
+        async def both() -> None:
+            for chosen in (before, rotated):
+                services = Services.open(chosen)
+                line = open_line(services, open_jobs(services))
+                keys.append(line.channel.store.user_key("U" + "a" * 32))
+                await line.channel.close()
+                services.close()
+
+        asyncio.run(both())
+        assert keys[0] == keys[1]

@@ -51,7 +51,7 @@ def test_edit_link_opens_corrects_and_saves_the_record(
         page.goto(f"{line.url}/#line={token}")
         page.wait_for_selector("#result:not([hidden])", timeout=30_000)
         assert "line=" not in page.url  # the token leaves the address bar once read
-        read = httpx.get(f"{line.url}/line/records/{token}").json()
+        read = httpx.get(f"{line.url}/line/record", headers={"X-Line-Link": token}).json()
         assert page.locator(".med").count() == len(read["medications"])
         # the editor as on a record just read, without a photo region: LINE's photos are not kept
         first = page.locator(".med").nth(0)
@@ -65,7 +65,7 @@ def test_edit_link_opens_corrects_and_saves_the_record(
         expect(page.locator(".med form.edit")).to_have_count(0)
         page.click("#line-save-button")
         expect(page.locator("#line-status")).to_contain_text("已儲存")
-        saved = httpx.get(f"{line.url}/line/records/{token}").json()["medications"][0]
+        saved = httpx.get(f"{line.url}/line/record", headers={"X-Line-Link": token}).json()["medications"][0]
         assert (saved["dose_quantity"], saved["days"]) == (new_dose, new_days)
         assert {"dose_quantity", "days", "frequency"} <= set(saved["corrected"])
         # a forged link: the page says it has expired, and nothing is shown as a record

@@ -58,7 +58,10 @@ def open_line(services: Services, jobs: Jobs, clock: Callable[[], float] = time.
     assert settings.channel_secret is not None and settings.data_key is not None  # settings checked both
     _filled(settings)
     sealer = Sealer.of(settings.data_key, "RXLENS_LINE__DATA_KEY", "line", _HINT)
-    store = LineStore(services.engine, sealer, settings.data_key.get_secret_value().encode())
+    # Rows are found by an HMAC of the user id keyed by the oldest key (listed last): a new key
+    # put first for rotation seals from then on, and every user is still found by the old key.
+    oldest = settings.data_key.get_secret_value().split(",")[-1].strip()
+    store = LineStore(services.engine, sealer, oldest.encode())
     api = LineApi(settings)
     channel = LineChannel(settings, services, jobs, api, store, sealer, clock)
     parser = WebhookParser(settings.channel_secret.get_secret_value())

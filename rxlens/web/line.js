@@ -15,7 +15,8 @@ function tokenFromUrl() {
 export async function openFromLine() {
   const token = tokenFromUrl();
   if (!token) return;
-  const response = await fetch(`line/records/${encodeURIComponent(token)}`).catch(() => null);
+  // in a header, not the path: request lines end up in logs
+  const response = await fetch("line/record", { headers: { "X-Line-Link": token } }).catch(() => null);
   if (!response || !response.ok) {
     showError(response ? await problemOf(response) : { code: "Offline" }, $("error"));
     return;
@@ -27,8 +28,8 @@ export async function openFromLine() {
 
 async function saveToLine() {
   const status = $("line-status");
-  const response = await fetch(`line/records/${encodeURIComponent(state.line)}`, {
-    method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify(state.record),
+  const response = await fetch("line/record", {
+    method: "PUT", headers: { "Content-Type": "application/json", "X-Line-Link": state.line }, body: JSON.stringify(state.record),
   }).catch(() => null);
   if (response && response.ok) {
     status.textContent = "已儲存。回到 LINE 按「加入提醒」，提醒會照修改後的內容設定。";

@@ -1,11 +1,11 @@
 """The LINE channel's HTTP side: POST /line/webhook (signature first, then 200 at once, the work
-after), and the record behind a 修改 link: GET and PUT /line/records/{token}."""
+after), and the record behind a 修改 link: GET and PUT /line/record (the link's token in X-Line-Link)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Header, Request, Response
 from pydantic import ValidationError
 
 from rxlens.api.deps import ServicesDep
@@ -69,8 +69,12 @@ async def webhook(request: Request, services: ServicesDep) -> Response:
     return Response(status_code=200)
 
 
-@router.get("/records/{token}", response_model=AnalysisResult, summary="The record a 修改 link opens")
-async def read_record(token: str, request: Request, services: ServicesDep) -> AnalysisResult:
+# The link's token travels in a header, never in the path: request lines are logged, headers not.
+LinkHeader = Annotated[str, Header(alias="X-Line-Link", description="The token of a 修改 link")]
+
+
+@router.get("/record", response_model=AnalysisResult, summary="The record a 修改 link opens")
+async def read_record(token: LinkHeader, request: Request, services: ServicesDep) -> AnalysisResult:
     line = _line(request)
     return await services.blocking.run(line.channel.linked_record, token)
 
@@ -84,12 +88,12 @@ _RECORD_BODY = {  # read by hand (below), so described here for the API docs
 
 
 @router.put(
-    "/records/{token}",
+    "/record",
     status_code=204,
     summary="Save the record corrected on the page",
     openapi_extra=_RECORD_BODY,
 )
-async def save_record(token: str, request: Request, services: ServicesDep) -> Response:
+async def save_record(token: LinkHeader, request: Request, services: ServicesDep) -> Response:
     """The link is checked before a byte of the body is read: without one, nothing is parsed."""
     line = _line(request)
     line.channel.check_link(token)
