@@ -329,3 +329,18 @@ def test_refill(rows: list[str | list[str]], expected: tuple[Any, ...] | None) -
 )
 def test_to_traditional(text: str, expected: str) -> None:
     assert to_traditional(text) == expected
+
+
+def test_a_dispensing_stamp_is_not_the_visit() -> None:
+    """An unlabelled date in tall stamp ink beside the printed line loses to the date the slip
+    printed with its time, however near the top the stamp sits."""
+    lines = [
+        text_line("建議領藥期間2025-09-06至2025-09-16", [370, 160, 880, 195]),
+        text_line("112.6.20", [250, 240, 370, 330]),  # the stamp: three lines tall
+        text_line("安和紀念醫院 慢性病連續處方箋(交病患)20250902 16:20", [380, 265, 1030, 300]),
+        text_line("姓名：王小明", [140, 340, 330, 372]),
+        text_line("Amlodipine 5mg 1 TAB QD 28 days", [140, 400, 700, 432]),
+    ]
+    assert _value(header.visit_date(group_rows(lines))) == "2025-09-02"
+    lines[1] = text_line("112.6.20", [250, 262, 370, 296])  # printed in the line's own size: a date like any
+    assert _value(header.visit_date(group_rows(lines))) == "2023-06-20"

@@ -28,6 +28,7 @@ _CLOCK_AFTER = re.compile(r"^\s*\d{1,2}:\d{2}")
 _RANGE_AFTER = re.compile(r"^\s*[~～至]")
 # No slip we are sent is older than this; an earlier year is a misread (民國11年 for 111年).
 _FIRST_YEAR = 1990
+STAMP_HEIGHT = 1.5  # times the print's median line height
 
 
 def _labels_above(rows: list[Row]) -> dict[int, str]:
@@ -83,9 +84,20 @@ def _restored(text: str, hit: DateHit, years: set[int]) -> DateHit | None:
         return None
 
 
+def _print_height(rows: list[Row]) -> float:
+    heights = sorted(cell.height for row in rows for cell in row.cells)
+    return heights[len(heights) // 2] if heights else 0.0
+
+
+def _stamped(row: Row, at: int, print_height: float) -> bool:
+    """A date in ink far taller than the print around it is a stamp (dispensed, received), put
+    on after the slip was printed: not the visit the slip was printed for."""
+    return print_height > 0 and cell_at(row, at).height > STAMP_HEIGHT * print_height
+
+
 def visit_date(rows: list[Row]) -> Found | None:
     """The 就醫日期 when labelled, else the highest unlabelled date that is no other kind."""
-    above = _labels_above(rows)
+    above, print_height = _labels_above(rows), _print_height(rows)
     years = {int(h.iso[:4]) for row in rows for h in find_dates(row.text) if _plausible(h.iso)}
     best: tuple[float, Found] | None = None
     for i, row in enumerate(rows):
@@ -98,7 +110,7 @@ def visit_date(rows: list[Row]) -> Found | None:
             score = _score(text, hit, label) if hit else None
             if hit is None or score is None:
                 continue
-            score += 1.0 - i / max(len(rows), 1)
+            score += 1.0 - i / max(len(rows), 1) - (1.0 if _stamped(row, read.start, print_height) else 0.0)
             if best is None or score > best[0]:
                 best = (score, Found(hit.iso, row, row.text))
     return best[1] if best else None
