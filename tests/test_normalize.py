@@ -16,6 +16,15 @@ from rxlens.catalog.normalize import Strength, normalize
         ),
         pytest.param("AUGMENTIN 1G F.C. TABLETS", "AUGMENTIN", [Strength(1000, "MG")], id="grams-and-fc"),
         pytest.param("ALLEGRA180MG", "ALLEGRA", [Strength(180, "MG")], id="strength-glued-to-name"),
+        pytest.param('O.Y." REH NAR TONG TABLETS', "REHNARTONG", [], id="maker-lost-its-opening-quote"),
+        pytest.param(
+            'U-LIANG"EUTOMIN TABLETS 850MG', "EUTOMIN", [Strength(850, "MG")], id="maker-glued-no-quote"
+        ),
+        pytest.param("PEICHIA TABLETS \"P.L.'", "PEICHIA", [], id="closing-quote-read-as-apostrophe"),
+        pytest.param(
+            "JARDIANCE DUO FILMCOÄTED TABLETS", "JARDIANCEDUO", [], id="ocr-accent-on-a-latin-letter"
+        ),
+        pytest.param('CRESTOR" 10MG', "CRESTOR", [Strength(10, "MG")], id="a-brand-with-a-stray-quote-stays"),
         pytest.param("SENNAPURTABLETS", "SENNAPUR", [], id="form-word-glued-to-name"),
         pytest.param("Rotlip film-coatedTablets 10mg", "ROTLIP", [Strength(10, "MG")], id="glued-form-words"),
         pytest.param("&quot;井田&quot; 加斯朗錠", "加斯朗", [], id="html-entities"),

@@ -45,7 +45,10 @@ MAKER_RE = re.compile(
     r'|^\s*[\u3400-\u9fff]{2,4}[”」〞〟"](?=[\u3400-\u9fff])'
     # A Latin mark whose closing quote the edge of the cell or OCR lost (`SUFUCON CAPSULES "C.A`),
     # after a name (a line that opens with a stray quote, `"CRESTOR 10MG`, keeps its name).
-    r"|(?<=[A-Z0-9.)\]] )[\"“〝「『][A-Z][A-Z. ]{0,15}$"
+    r"|(?<=[A-Z0-9.)\]] )[\"“〝「『][A-Z][A-Z. ]{0,15}'?$"
+    # … and one whose opening quote was lost, where the line starts: an abbreviation (O.Y.,
+    # U-LIANG) with a closing quote and the name after it (`O.Y." REH NAR TONG`).
+    r'|^\s*(?=[A-Z.\-]*[.\-])[A-Z][A-Z.\-]{1,11}["”〞](?=\s*[A-Z]{3})'
 )
 # A bracket the line ends in before it closes (`(DOMPERIDOE章`) is a note all the same.
 _BRACKET_RE = re.compile(r"\([^()]*\)|\[[^\]]*\]|(?<=[A-Z0-9.)\]])\s*\([^()]*$")
@@ -151,9 +154,18 @@ class Normalized:
 _VARIANTS = str.maketrans("袪衞爲峯綫麪敍滙粧", "祛衛為峰線麵敘匯妝")
 
 
+_LATIN_ACCENTED = re.compile(r"[\u00c0-\u024f]")
+
+
+def _plain_latin(ch: re.Match[str]) -> str:
+    # Licence names are ASCII; OCR puts dots on letters (FILMCOÄTED): the letter without them.
+    return "".join(c for c in unicodedata.normalize("NFKD", ch.group(0)) if not unicodedata.combining(c))
+
+
 def fold(text: str) -> str:
-    """Width, case, HTML entities and simplified/variant characters folded to one form."""
-    text = unicodedata.normalize("NFKC", html.unescape(text))
+    """Width, case, HTML entities, accents on Latin letters and simplified/variant characters
+    folded to one form."""
+    text = _LATIN_ACCENTED.sub(_plain_latin, unicodedata.normalize("NFKC", html.unescape(text)))
     return to_traditional(text).upper().translate(_VARIANTS)
 
 
