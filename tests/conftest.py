@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -16,6 +17,21 @@ from rxlens.ocr.base import OcrEngine
 from rxlens.ocr.local import LocalOcr
 from rxlens.services import Services, init_catalog
 from tests.databases import BACKENDS, Databases, copy_saved_index, open_databases
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# No network of its own: the page's requests are the only ones a test sees.
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -109,3 +125,16 @@ def reader(settings: Settings, ocr_engine: OcrEngine) -> Iterator[Services]:
 def fonts() -> None:
     if not fonts_available():
         pytest.fail("Noto CJK fonts are missing: run `make system-deps` (apt-get install fonts-noto-cjk)")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """A real headless Chromium (Debian's), one per test module of the page."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: run `make system-deps` (apt-get install chromium)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        yield b
+        b.close()

@@ -3,13 +3,11 @@ is saved back, and an expired or forged link says so."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
 from rxlens.catalog.bundled import Bundle
 from rxlens.config import Settings
@@ -17,20 +15,9 @@ from rxlens.ocr.base import OcrEngine
 from tests.images import prescription
 from tests.line_events import image_event, user_id, user_source
 from tests.lineapp import bot
-from tests.test_web import CHROMIUM, FLAGS
 from tests.test_web_plan import PHONE, Watched
 
 pytestmark = pytest.mark.usefixtures("fonts")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is missing: run `make system-deps` (apt-get install chromium)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield b
-        b.close()
 
 
 def test_edit_link_opens_corrects_and_saves_the_record(

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from icalendar import Calendar
-from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
 
 from rxlens.api.app import create_app
 from rxlens.catalog.bundled import Bundle
@@ -20,7 +20,6 @@ from rxlens.config import Settings
 from rxlens.services import Services
 from tests.http import running
 from tests.images import prescription
-from tests.test_web import CHROMIUM, FLAGS
 
 pytestmark = pytest.mark.usefixtures("fonts")
 PHONE: ViewportSize = {"width": 412, "height": 915}
@@ -37,16 +36,6 @@ STORED = """() => new Promise((resolve, reject) => {
     all.onerror = () => reject(all.error);
   };
 })"""
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is missing: run `make system-deps` (apt-get install chromium)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield b
-        b.close()
 
 
 class Watched:
