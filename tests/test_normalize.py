@@ -25,6 +25,11 @@ from rxlens.catalog.normalize import Strength, normalize
             "JARDIANCE DUO FILMCOÄTED TABLETS", "JARDIANCEDUO", [], id="ocr-accent-on-a-latin-letter"
         ),
         pytest.param('CRESTOR" 10MG', "CRESTOR", [Strength(10, "MG")], id="a-brand-with-a-stray-quote-stays"),
+        pytest.param('ZM"CALCIUM TABLETS', "CALCIUM", [], id="a-short-maker-lost-its-opening-quote"),
+        pytest.param("SOOTHER TABLETS IMG", "SOOTHER", [Strength(1, "MG")], id="ocr-letter-i-for-one"),
+        pytest.param(
+            "VERZENIO TABLAT 150MG", "VERZENIO", [Strength(150, "MG")], id="form-word-one-letter-off"
+        ),
         pytest.param("SENNAPURTABLETS", "SENNAPUR", [], id="form-word-glued-to-name"),
         pytest.param("Rotlip film-coatedTablets 10mg", "ROTLIP", [Strength(10, "MG")], id="glued-form-words"),
         pytest.param("&quot;井田&quot; 加斯朗錠", "加斯朗", [], id="html-entities"),

@@ -11,6 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from rapidfuzz.distance import Levenshtein
+
 from rxlens.textnorm import to_traditional
 
 _UNIT_MG = {
@@ -48,7 +50,7 @@ MAKER_RE = re.compile(
     r"|(?<=[A-Z0-9.)\]] )[\"“〝「『][A-Z][A-Z. ]{0,15}'?$"
     # … and one whose opening quote was lost, where the line starts: an abbreviation (O.Y.,
     # U-LIANG) with a closing quote and the name after it (`O.Y." REH NAR TONG`).
-    r'|^\s*(?=[A-Z.\-]*[.\-])[A-Z][A-Z.\-]{1,11}["”〞](?=\s*[A-Z]{3})'
+    r'|^\s*(?:(?=[A-Z.\-]*[.\-])[A-Z][A-Z.\-]{1,11}|[A-Z]{2,3})["”〞](?=\s*[A-Z]{3})'
 )
 # A bracket the line ends in before it closes (`(DOMPERIDOE章`) is a note all the same.
 _BRACKET_RE = re.compile(r"\([^()]*\)|\[[^\]]*\]|(?<=[A-Z0-9.)\]])\s*\([^()]*$")
@@ -179,6 +181,7 @@ def repair_ocr_digits(text: str) -> str:
     text = text.translate(_OCR_CJK)
     text = re.sub(r"O(?=[.,]\d)", " 0", text)
     text = re.sub(r"(?<=\d)O", "0", text)
+    text = re.sub(r"(?<![A-Z\d.])[IL](?=\s?MG\b)", "1", text)  # `IMG`: the 1 of 1MG read as a letter
     text = re.sub(r"(?<![A-Z\d.])0(?=[A-Z]{3})", "O", text)  # `0LMETEC`: a zero opening a word
     return re.sub(r"(?<=\d),(?=\d{1,2}\b)", ".", text)
 
@@ -202,10 +205,23 @@ def extract_strengths(text: str) -> tuple[str, tuple[Strength, ...]]:
     return _BARE_NUMBER_RE.sub(" ", rest), tuple(found + bare)
 
 
+_FORM_WORDS = ("TABLET", "TABLETS", "CAPSULE", "CAPSULES")
+_WORD_RE = re.compile(r"(?<![A-Z-])[A-Z]{5,9}(?![A-Z])")  # a word of its own (ERISPAN-STABLETS is not)
+
+
+def _misspelled_form(m: re.Match[str]) -> str:
+    """TABLAT, TALBETS, CAPSULS: a form word one letter off, in licences and OCR alike (no
+    licensed brand is one letter from TABLET or CAPSULE: checked on the bundled catalog)."""
+    word = m.group(0)
+    near = any(Levenshtein.distance(word, form, score_cutoff=1) <= 1 for form in _FORM_WORDS)
+    return " " if near and len(word) >= 6 else word
+
+
 def strip_decorations(text: str) -> str:
     text = MAKER_RE.sub(" ", text)
     text = _BRACKET_RE.sub(" ", text)
     text = _EN_FORM_RE.sub(" ", text)
+    text = _WORD_RE.sub(_misspelled_form, text)
     return _ZH_FORM_RE.sub(" ", text)
 
 
