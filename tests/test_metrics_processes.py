@@ -19,7 +19,11 @@ def _rejected(text: str) -> float:
 
 
 def test_two_api_processes_are_counted_together(settings: Settings) -> None:
-    env = environment(RXLENS_DATA_DIR=str(settings.data_dir), RXLENS_SERVICE__WORKERS="2")
+    # Each process keeps its own rate limit (burst 10): should the kernel hand one process 11 of
+    # the 12 connections, the 11th would be a 429, not the 415 this test counts.
+    env = environment(
+        RXLENS_DATA_DIR=str(settings.data_dir), RXLENS_SERVICE__WORKERS="2", RXLENS_SERVICE__RATE_BURST="100"
+    )
     with serving([sys.executable, "-m", "rxlens"], env) as url:
         for _ in range(SENT):  # a new connection each: uvicorn's processes share the socket
             with httpx.Client() as client:
