@@ -139,3 +139,16 @@ def test_unconfigured_servers_are_skipped_and_closed_ports_fail() -> None:
     assert refused.status is Status.FAIL and "RXLENS_QUEUE__REDIS_URL" in refused.remedy
     assert "pw" not in refused.detail
     assert servers.rabbitmq("amqp://127.0.0.1:1/").status is Status.FAIL
+
+
+def test_the_line_channel_is_checked_without_calling_line(settings: Settings) -> None:
+    assert statuses(rxlens(settings, "doctor", "--json"))["line"]["status"] == "skipped"
+    channel = {"RXLENS_LINE__CHANNEL_SECRET": "s", "RXLENS_LINE__CHANNEL_ACCESS_TOKEN": "t"}
+    bad = statuses(rxlens(settings, "doctor", "--json", **channel, RXLENS_LINE__DATA_KEY="not-a-key"))["line"]
+    assert bad["status"] == "fail" and "rxlens keys line" in bad["remedy"]
+    from cryptography.fernet import Fernet
+
+    good = statuses(
+        rxlens(settings, "doctor", "--json", **channel, RXLENS_LINE__DATA_KEY=Fernet.generate_key().decode())
+    )
+    assert good["line"]["status"] == "ok" and "/line/webhook" in good["line"]["detail"]

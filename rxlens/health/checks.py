@@ -11,6 +11,7 @@ from PIL import ImageFont
 
 from rxlens.catalog.bundled import read_bundle
 from rxlens.config import Settings
+from rxlens.errors import ConfigError
 from rxlens.evaluation.layouts.base import ALL_FACES, missing_fonts
 from rxlens.health.report import Check, Status
 
@@ -109,3 +110,22 @@ def _existing(folder: Path) -> Path:
         if candidate.exists():
             return candidate
     return Path("/")
+
+
+def line_channel(settings: Settings) -> Check:
+    """Never calls LINE: whether the channel could start (its SDK, a data key that opens)."""
+    line = settings.line
+    if not line.enabled:
+        return Check("line", Status.SKIPPED, "No LINE channel configured (RXLENS_LINE__CHANNEL_SECRET).")
+    if not _importable("linebot.v3"):
+        return Check("line", Status.FAIL, "The LINE channel is configured but its SDK is not installed.",
+                     "pip install 'rxlens[line]'.")  # fmt: skip
+    try:
+        from rxlens.queue.sealing import Sealer
+
+        Sealer.of(line.data_key, "RXLENS_LINE__DATA_KEY", "line", "rxlens keys line")
+    except ConfigError as error:
+        return Check("line", Status.FAIL, error.message, "Make a key with `rxlens keys line`.")
+    return Check(
+        "line", Status.OK, f"webhook at /line/webhook; 修改 links to {line.public_url} (LINE not called)"
+    )

@@ -13,7 +13,7 @@ from rxlens.health.report import Check, Status, run
 # Loading ONNX Runtime and two models takes seconds on a small machine, a connect at most a few.
 OCR_TIMEOUT_SECONDS = 120.0
 TIMEOUT_SECONDS = 15.0
-NEEDS_SETTINGS = ("ocr", "fonts", "catalog", "database", "redis", "rabbitmq", "cloud-key", "disk")
+NEEDS_SETTINGS = ("ocr", "fonts", "catalog", "database", "redis", "rabbitmq", "cloud-key", "line", "disk")
 
 
 def _plan(settings: Settings) -> list[tuple[str, Callable[[], Check], float]]:
@@ -25,6 +25,7 @@ def _plan(settings: Settings) -> list[tuple[str, Callable[[], Check], float]]:
         ("redis", partial(servers.redis, settings.queue.redis_url), TIMEOUT_SECONDS),
         ("rabbitmq", partial(servers.rabbitmq, settings.queue.broker_url), TIMEOUT_SECONDS),
         ("cloud-key", partial(checks.cloud_key, settings), TIMEOUT_SECONDS),
+        ("line", partial(checks.line_channel, settings), TIMEOUT_SECONDS),
         ("disk", partial(checks.disk, settings), TIMEOUT_SECONDS),
     ]
 
