@@ -68,6 +68,14 @@ class Catalog:
                 self._index = self._rebuild(self._index, version)
             return self._index
 
+    def index_or_none(self) -> MatchIndex | None:
+        """The index where a catalog only helps (ingredient lookups of a plan): None while none
+        can be loaded, and the caller goes on without it."""
+        try:
+            return self.index()
+        except CatalogError:
+            return None
+
     def check(self) -> str:
         """Ask the database for the catalog version, noting whether it answered."""
         try:

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from rxlens.catalog.index import MatchIndex
 from rxlens.cli.shared import opened
-from rxlens.errors import BadRecord, CatalogError
+from rxlens.errors import BadRecord
 from rxlens.plan import Plan, Times, build_plan
 from rxlens.plan.ics import to_ics
 from rxlens.result import AnalysisResult
@@ -37,11 +37,8 @@ def read_record(path: Path) -> AnalysisResult:
 
 
 def _index() -> MatchIndex | None:
-    try:
-        with opened() as services:
-            return services.catalog.index()
-    except CatalogError:
-        return None  # the records' own ingredient lists stand in
+    with opened() as services:
+        return services.catalog.index_or_none()  # down: the records' own ingredient lists stand in
 
 
 def _table(plan: Plan) -> Table:

@@ -9,8 +9,6 @@ from zoneinfo import ZoneInfo
 
 from linebot.v3.webhooks import PostbackEvent
 
-from rxlens.catalog.index import MatchIndex
-from rxlens.errors import CatalogError
 from rxlens.line import words
 from rxlens.line.api import text
 from rxlens.line.batch import Chat
@@ -19,13 +17,6 @@ from rxlens.plan import Plan, Times, build_plan
 
 if TYPE_CHECKING:
     from rxlens.line.channel import LineChannel
-
-
-def _index(channel: LineChannel) -> MatchIndex | None:
-    try:
-        return channel.services.catalog.index()
-    except CatalogError:
-        return None
 
 
 def summary(plan: Plan, count: int) -> str:
@@ -52,7 +43,7 @@ async def postback(channel: LineChannel, event: PostbackEvent, chat: Chat) -> No
     if action == "confirm":
         await channel._say(event.reply_token, chat, [text(words.CONFIRMED)])
         return
-    index = await channel.run(_index, channel)
+    index = await channel.run(channel.services.catalog.index_or_none)
     zone = channel.settings.time_zone
     times = Times(time_zone=zone)
     # A record without a visit date counts from today in the user's zone, not the server's date.

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import time
 import uuid
 from collections import deque
 from collections.abc import Callable
@@ -226,6 +227,4 @@ class LineChannel:
 
 
 def _since(batch: Batch) -> float:
-    import time
-
     return time.monotonic() - batch.last_photo_at

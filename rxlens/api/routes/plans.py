@@ -12,13 +12,10 @@ from fastapi import APIRouter, Header, Response
 from pydantic import BaseModel, Field, model_validator
 
 from rxlens.api.deps import ServicesDep
-from rxlens.catalog.index import MatchIndex
-from rxlens.errors import CatalogError
 from rxlens.plan import Plan, Times, build_plan
 from rxlens.plan.ics import to_ics
 from rxlens.plan.supply import EARLIEST, LATEST
 from rxlens.result import AnalysisResult
-from rxlens.services import Services
 
 router = APIRouter(prefix="/v1/plans", tags=["plans"])
 MAX_RECORDS = 20  # a household's bags; the edge caps the body's bytes as well
@@ -50,14 +47,6 @@ class PlanRequest(BaseModel):
         return self
 
 
-def _index(services: Services) -> MatchIndex | None:
-    """The catalog for ingredient lookups; down, the records' own ingredient lists stand in."""
-    try:
-        return services.catalog.index()
-    except CatalogError:
-        return None
-
-
 @router.post(
     "",
     response_model=Plan,
@@ -70,7 +59,7 @@ async def make_plan(
     accept: Annotated[str, Header()] = "application/json",
     accept_encoding: Annotated[str, Header()] = "",
 ) -> Response:
-    index = await services.blocking.run(_index, services)
+    index = await services.blocking.run(services.catalog.index_or_none)  # down: the records' own lists
     plan = await services.blocking.run(build_plan, body.records, body.times, body.start, index)
     if "text/calendar" in accept:
         data = await services.blocking.run(to_ics, plan)
