@@ -78,6 +78,13 @@ def faded(img: Image.Image, rng: random.Random) -> Image.Image:
     return Image.fromarray(np.clip(255 - (255 - a) * keep, 0, 255).astype(np.uint8))
 
 
+def warm_light(img: Image.Image, rng: random.Random) -> Image.Image:
+    """An indoor lamp: the whole page tinted yellow-orange and a little dimmer."""
+    a = np.asarray(img, dtype=np.float32)
+    tint = np.array([1.0, rng.uniform(0.82, 0.92), rng.uniform(0.55, 0.72)], dtype=np.float32)
+    return Image.fromarray(np.clip(a * tint * rng.uniform(0.85, 1.0), 0, 255).astype(np.uint8))
+
+
 DAMAGES: dict[str, Damage] = {
     "perspective": on_desk,
     "rotation": tilt,
@@ -87,6 +94,7 @@ DAMAGES: dict[str, Damage] = {
     "noise": noise,
     "low_resolution": low_resolution,
     "faded": faded,
+    "warm_light": warm_light,
     "jpeg": jpeg,
 }
 

