@@ -142,6 +142,10 @@ def test_columns_from_header_words(cells: list[str], columns: set[str] | None) -
         pytest.param(
             "TAB QD&HS PO 56.days", ["unit", "frequency", "route", "days"], "", id="days-after-a-speck"
         ),
+        pytest.param(
+            "用法：每次1顆天1次，餐後", ["text", "amount", "frequency"], "", id="天1次-after-the-dose"
+        ),
+        pytest.param("總量：56CAP 共28夫", ["amount", "text", "days"], "", id="days-with-天-read-as-夫"),
         pytest.param("焦慮不適時服用1粒", ["frequency", "amount"], "", id="prn-wording-then-its-dose"),
         pytest.param("睡前服用 2 顆", ["frequency", "amount"], "", id="bedtime-then-its-dose"),
         pytest.param(
@@ -150,6 +154,13 @@ def test_columns_from_header_words(cells: list[str], columns: set[str] | None) -
             "LEXIL TABLETS 1.5MG",
             id="garbled-code",
         ),
+        pytest.param(
+            "KORES TABLETS 20OMG (SULINDAC)",
+            ["text", "strength", "text"],
+            "KORES TABLETS 200MG",
+            id="letter-o-in-a-strength",
+        ),
+        pytest.param("MEBEN 1OO MG", ["text", "strength"], "MEBEN 100 MG", id="two-letter-o-in-a-strength"),
     ],
 )
 def test_typed_tokens(text: str, kinds: list[str], name: str) -> None:
@@ -164,6 +175,18 @@ def test_a_spaced_number_after_a_name_stays_a_dose(bundled_index: MatchIndex, te
     is the dose."""
     record = build_record({0: [text_line(text, [0, 0, 600, 30])]}, bundled_index, {0: (1200, 800)})
     assert [m.dose_quantity for m in record.medications] == [1.0]
+
+
+def test_a_code_one_character_off_the_named_product_is_that_code_misread(bundled_index: MatchIndex) -> None:
+    """`AC4314Z100` repairs to another licence's code (AC43142100, an aspirin); the printed name
+    and strength are BEENRONE 100 mg, whose code is AC43141100: the name wins."""
+    cells = ["Beenrone tab 100 mg (Benzbromarone)", "1/2", "TAB", "QD", "AC4314Z100"]
+    lines, x = [], 0.0
+    for text in cells:
+        lines.append(text_line(text, [x, 0, x + 24 * len(text), 30]))
+        x += 24 * len(text) + 30
+    record = build_record({0: lines}, bundled_index, {0: (2000, 800)})
+    assert [m.drug_name_en for m in record.medications] == ["BEENRONE TABLETS 100MG (BENZBROMARONE)"]
 
 
 def test_half_read_codes_under_other_headers_stay_out_of_names(bundled_index: MatchIndex) -> None:

@@ -126,6 +126,11 @@ def test_contradicted_or_distant_names_are_not_accepted(bundled_index: MatchInde
     assert not (found and found[0].accepted), found[0].evidence
 
 
+def test_a_maker_mark_cut_short_does_not_contradict(bundled_index: MatchIndex) -> None:
+    top = bundled_index.match('ATOTINE TABLETS 40MG "Y."', 1)[0]
+    assert top.accepted and '"Y.Y."' in top.product.name_en, top.evidence
+
+
 def test_brand_in_another_strength_is_accepted_but_says_so(bundled_index: MatchIndex) -> None:
     top = bundled_index.match("Crestor 40mg", 1)[0]
     assert top.accepted and "冠脂妥" in top.product.name_zh

@@ -26,6 +26,17 @@ from rxlens.catalog.normalize import Strength, normalize
         ),
         pytest.param('CRESTOR" 10MG', "CRESTOR", [Strength(10, "MG")], id="a-brand-with-a-stray-quote-stays"),
         pytest.param('ZM"CALCIUM TABLETS', "CALCIUM", [], id="a-short-maker-lost-its-opening-quote"),
+        pytest.param(
+            "SHITEH”DOXYLINE CAPSULES 50MG",
+            "DOXYLINE",
+            [Strength(50, "MG")],
+            id="a-maker-word-lost-its-quote",
+        ),
+        pytest.param("PURZER” PURTRALINE TABLET", "PURTRALINE", [], id="a-spaced-maker-word-lost-its-quote"),
+        pytest.param(
+            "CRESTOR” TABLETS 10MG", "CRESTOR", [Strength(10, "MG")], id="a-brand-before-a-form-word-stays"
+        ),
+        pytest.param('TAMLOSIN"STANDARD"', "TAMLOSIN", [], id="a-straight-quote-opens-the-maker"),
         pytest.param("SOOTHER TABLETS IMG", "SOOTHER", [Strength(1, "MG")], id="ocr-letter-i-for-one"),
         pytest.param(
             "VERZENIO TABLAT 150MG", "VERZENIO", [Strength(150, "MG")], id="form-word-one-letter-off"

@@ -211,7 +211,10 @@ class Ingredients:
         return not held or all(any(_same(h, p) for h in held | self.named[product]) for p in printed)
 
     def same_maker(self, product: int, printed: frozenset[str]) -> bool:
-        return not printed or not self.marks[product] or bool(self.marks[product] & printed)
+        """A printed mark that is the start of the product's (`"Y."` of `"Y.Y."`, cut by the cell's
+        edge or lost under a stamp) does not contradict it."""
+        marks = self.marks[product]
+        return not printed or not marks or any(m.startswith(p) for m in marks for p in printed)
 
     def same_form(self, product: int, printed: frozenset[str], as_named: bool) -> bool:
         """`as_named`: the product's own name was printed, so the form its name says counts too

@@ -51,6 +51,9 @@ MAKER_RE = re.compile(
     # … and one whose opening quote was lost, where the line starts: an abbreviation (O.Y.,
     # U-LIANG) with a closing quote and the name after it (`O.Y." REH NAR TONG`).
     r'|^\s*(?:(?=[A-Z.\-]*[.\-])[A-Z][A-Z.\-]{1,11}|[A-Z]{2,3})["”〞](?=\s*[A-Z]{3})'
+    # … a maker word of any length before a right-hand quote (never a straight one, which may
+    # open a maker after a brand: `BRAND"MAKER"`), a name after it and no other quote on the line.
+    r'|^\s*[A-Z]{4,12}[”〞](?=\s*(?!(?:TABLETS?|CAPSULES?|FILM|F\.C)\b)[A-Z]{3}[^"“”〝〞]*$)'
 )
 # A bracket the line ends in before it closes (`(DOMPERIDOE章`) is a note all the same.
 _BRACKET_RE = re.compile(r"\([^()]*\)|\[[^\]]*\]|(?<=[A-Z0-9.)\]])\s*\([^()]*$")

@@ -14,8 +14,10 @@ from rxlens.catalog.records import Product
 _FORM = re.compile(
     r"^(F\.?C\.?|FILM|FILM-COATED|COATED|TABLETS?|TABS?|CAPSULES?|CAPS?|SUGAR|ENTERIC|SUSTAINED|EXTENDED|"
     r"PROLONGED|MODIFIED|CONTROLLED|DELAYED|RELEASE|ORAL|SOLUTION|SUSPENSION|OPHTHALMIC|EYE|OINTMENT|"
-    r"CREAM|GEL|DROPS?|INJECTION|SOFT|HARD|CHEWABLE|S\.?R\.?|E\.?C\.?|XR|XL|ER|CR|MR)$"
+    r"CREAM|GEL|DROPS?|INJECTION|SOFT|HARD|CHEWABLE|S\.?R\.?|S\.?C\.?|E\.?C\.?|XR|XL|ER|CR|MR)$"
 )
+# A coating glued to the form word after it (`F.C.TABLETS`).
+_GLUED_FORM = re.compile(r"^(?:F|S|E)\.C\.?[A-Z]")
 _NAME_MG = re.compile(r"(\d+(?:\.\d+)?)\s*MG\b")
 _FORM_SHORT = {"TAB": ["tab", "Tab", "TAB"], "CAP": ["cap", "Cap", "CAP"]}
 
@@ -26,7 +28,13 @@ def brand(name_en: str) -> str:
     for word in re.split(r"\s+", name_en.strip()):
         clean = word.strip('"“”〝〞,').upper()
         # A quoted word is the maker (`PREDNISOLONE "KUANG NAN"`), never part of the brand.
-        if not clean or _FORM.match(clean) or re.match(r"^[\d(（]", clean) or word[0] in '"“〝':
+        if (
+            not clean
+            or _FORM.match(clean)
+            or _GLUED_FORM.match(clean)
+            or re.match(r"^[\d(（]", clean)
+            or word[0] in '"“〝'
+        ):
             break
         words.append(word.strip('"“”〝〞,'))
     text = " ".join(words[:3]) or name_en.split()[0]
@@ -122,7 +130,8 @@ class NameIndex:
         # A licence whose ingredient list gives no strength still prints one in its name
         # (`Ibuprofen 400mg F.C. Tablets`): a reader sees the same brand and strength.
         strengths = mg_strengths(p) or [float(n) for n in _NAME_MG.findall(p.name_en.upper())]
-        return brand(p.name_en).upper(), tuple(sorted(strengths))
+        # `ANETHOL TRITHIONE S.C` and `… S.C.` print alike: punctuation tells no brands apart.
+        return re.sub(r"[^A-Z0-9]", "", brand(p.name_en).upper()), tuple(sorted(strengths))
 
     def acceptable(self, p: Product, en: str, zh: str) -> list[str]:
         same = set(self.by_brand.get(self._key(p), set())) if en else set()

@@ -66,6 +66,9 @@ class Draft:
         if self.code is None:
             return named[0] if named else None
         agreeing = [c for c in named if _same_drug(c, self.code)]
+        # A code one character from the named product's own is that code misread (`AC4314Z100`
+        # for AC43141100): the name and the code agree once the slip is undone.
+        agreeing = agreeing or [c for c in named if _one_off(self.code.matched_key, c.product.nhi_codes)]
         if agreeing:
             return agreeing[0]
         unnamed = not (self.code.product.name_en or self.code.product.name_zh)
@@ -74,6 +77,10 @@ class Draft:
 
 def _ingredients(c: Candidate) -> frozenset[str]:
     return frozenset(canonical(i.name) for i in c.product.ingredients)
+
+
+def _one_off(code: str, codes: list[str]) -> bool:
+    return any(len(c) == len(code) and sum(a != b for a, b in zip(c, code, strict=True)) == 1 for c in codes)
 
 
 def _same_drug(a: Candidate, b: Candidate) -> bool:

@@ -28,8 +28,9 @@ Found = re.Match[str] | grammar.Frequency
 # NHI drug codes: 10 characters; the digits may be read as their look-alike letters. A code
 # whose first letter was lost under a stamp is 9 characters and still worth a lookup.
 CODE_RE = re.compile(rf"(?<![A-Z0-9])[A-Z]?[A-Z0-9][0-9{DIGIT_LOOKALIKES}]{{6}}[0-9A-Z]{{2}}(?![A-Z0-9])")
-# `56.days`: OCR reads a speck between the number and DAYS as a dot.
-_DAYS_RE = re.compile(r"(?<![\d.月/])(\d{1,3})(?:\s*|\.)(?:天|日份|日|DAYS?|D)(?![A-Z\d])")
+# `56.days`: OCR reads a speck between the number and DAYS as a dot, and 天 as 夫 (no label
+# prints 夫 after a number).
+_DAYS_RE = re.compile(r"(?<![\d.月/])(\d{1,3})(?:\s*|\.)(?:天|夫|日份|日|DAYS?|D)(?![A-Z\d])")
 _ZH_NUMBER = "一二兩三四五六七八九十半"
 _UNITS = r"TABS?|CAPS?|錠|顆|粒|包|片|滴|GTT|PUFFS?|瓶|支|條|袋|AMP|VIAL|BOT|TUBE|PCS?|PACK"
 _COUNT = rf"\d+(?:\.\d+)?|\d\s*/\s*\d|[{_ZH_NUMBER}]+"
@@ -139,12 +140,21 @@ def _token(kind: Kind, text: str, cell: TextLine, x: float, found: Found) -> Tok
     return Token(kind, text, cell, x)
 
 
+# OCR reads a zero in a strength as the letter O (`15OMG`, `1OO MG`): a number before a unit.
+_O_IN_STRENGTH_RE = re.compile(r"(?<![A-Z\d.])\d[\dO]*O[\dO]*(?=\s?(?:MG|MCG|ML|毫克|公絲))")
+
+
+def _zeros(m: re.Match[str]) -> str:
+    return m.group(0).replace("O", "0")
+
+
 # OCR drops the space between a code and the name after it (`BC27054100PREGABALINA`).
 _GLUED_CODE_RE = re.compile(r"(?<![A-Z0-9])([A-Z][0-9A-Z]\d{6}[0-9A-Z]\d)(?=[A-Z]{3})")
 
 
 def cell_tokens(cell: TextLine) -> list[Token]:
     text = _GLUED_CODE_RE.sub(r"\1 ", _GLUED_UNIT_RE.sub(r"\1 ", fold(cell.text)))
+    text = _O_IN_STRENGTH_RE.sub(_zeros, text)
     width = (cell.right - cell.left) / max(len(text), 1)
     tokens: list[Token] = []
     last = 0

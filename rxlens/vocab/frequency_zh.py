@@ -148,8 +148,9 @@ def _fixed(code: str) -> Callable[[re.Match[str]], Piece | None]:
     return lambda m: _coded(code, m)
 
 
-# A cell that opens with 天 lost the 一 before it (a stamp's edge, a fold): `天1次` is still daily.
-_DAY = r"(?:每|一|(?<!\d)1|^)\s*[日天]"
+# A cell that opens with 天 lost the 一 before it (a stamp's edge, a fold): `天1次` is still daily;
+# so is a 天 right after the dose's unit or a colon (`每次1顆天1次`: the 1 of 1天 lost).
+_DAY = r"(?:(?:每|一|(?<!\d)1|^)\s*[日天]|(?<=[:：,，顆錠粒包片滴])\s*天)"
 # Each rule names the characters one of which its wording must contain: most OCR lines hold none,
 # and a `in` test is far cheaper than a regex scan.
 _RULES: list[tuple[str, re.Pattern[str], Callable[[re.Match[str]], Piece | None]]] = [

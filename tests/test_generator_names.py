@@ -1,0 +1,33 @@
+"""The generator's truth: which products a reader cannot tell apart by what is printed."""
+
+import pytest
+
+from rxlens.catalog.records import Ingredient, Product
+from rxlens.evaluation.naming import NameIndex, brand
+
+
+def _product(pid: str, name_en: str, mg: float | None) -> Product:
+    return Product(
+        id=pid, name_en=name_en, ingredients=[Ingredient(name="X", strength=mg, unit="MG" if mg else "")]
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("GLUCOFIT F.C.TABLETS 500MG (METFORMIN)", "Glucofit"),
+        ("ANETHOL TRITHIONE S.C. TABLETS", "Anethol Trithione"),
+        ('PREDNISOLONE "KUANG NAN"', "Prednisolone"),
+        ("Crestor 10mg film-coated tablets", "Crestor"),
+    ],
+)
+def test_brand_ends_at_the_first_form_word(name: str, expected: str) -> None:
+    assert brand(name) == expected
+
+
+def test_names_that_differ_only_in_punctuation_or_coating_print_alike() -> None:
+    a = _product("A", 'ANETHOL TRITHIONE S.C. TABLETS "SHINLON"', 25.0)
+    b = _product("B", 'ANETHOL TRITHIONE S.C TABLETS 25MG "T.L.B"', None)
+    c = _product("C", "ANETHOL TRITHIONE S.C. TABLETS 12.5MG", 12.5)
+    names = NameIndex([a, b, c])
+    assert names.acceptable(a, "Anethol Trithione S.C. 25mg", "") == ["A", "B"]
