@@ -17,22 +17,23 @@ _MARK_LIGHTEST = 140
 _DARKEST_PAPER = 64.0
 
 
-def neutral(rgb: np.ndarray) -> np.ndarray:
-    """Each channel scaled so the paper (the brightest tenth of a sparse sample) is white."""
+def neutral(rgb: np.ndarray) -> list[np.ndarray]:
+    """The three channels, each scaled so the paper (the brightest tenth of a sparse sample) is
+    white; by lookup tables, as uint8 (a float copy of a photo cost more than the rest)."""
     sample = rgb[::8, ::8].reshape(-1, 3)
     paper = np.maximum(np.percentile(sample, 90, axis=0), _DARKEST_PAPER)
-    scaled: np.ndarray = np.minimum(rgb * (255.0 / paper).astype(np.float32), 255.0)
-    return scaled
+    levels = np.arange(256, dtype=np.float32)
+    tables = [np.minimum(levels * (255.0 / p), 255).astype(np.uint8) for p in paper]
+    return [table[rgb[:, :, c]] for c, table in enumerate(tables)]
 
 
 def prepare(rgb: np.ndarray, ink: str, spread: int) -> np.ndarray:
     if ink == "as_taken":
         return rgb
-    if ink == "lightest":
-        lightest = rgb.max(axis=2)
-    else:
-        page = neutral(rgb)
-        lightest = page.max(axis=2)
-        mark = (lightest - page.min(axis=2) > spread) & (lightest >= _MARK_LIGHTEST)
-        lightest = np.where(mark, 255.0, lightest)
-    return np.repeat(lightest[:, :, None].astype(np.uint8), 3, axis=2)
+    r, g, b = (rgb[:, :, c] for c in range(3)) if ink == "lightest" else neutral(rgb)
+    lightest = np.maximum(np.maximum(r, g), b)
+    if ink == "paper":
+        mark = lightest - np.minimum(np.minimum(r, g), b) > spread
+        mark &= lightest >= _MARK_LIGHTEST
+        lightest[mark] = 255
+    return np.repeat(lightest[:, :, None], 3, axis=2)
