@@ -164,6 +164,8 @@ TABLE = [
     _row("必要時", "PRN", None, prn=True, id="zh-必要時"),
     _row("焦慮不適時", "PRN", None, prn=True, id="zh-焦慮不適時"),
     _row("疼痛時", "PRN", None, prn=True, id="zh-疼痛時"),
+    _row("頭暈時服用", "PRN", None, prn=True, id="zh-any-condition-時服用"),
+    _row("鼻塞時使用", "PRN", None, prn=True, id="zh-any-condition-時使用"),
     _row("發燒時", "PRN", None, prn=True, id="zh-發燒時"),
     _row("失眠時", "PRN", None, prn=True, id="zh-失眠時"),
     _row("不舒服時", "PRN", None, prn=True, id="zh-不舒服時"),
@@ -209,12 +211,19 @@ def test_the_table_is_large() -> None:
     assert len(TABLE) >= 90
 
 
+@pytest.mark.parametrize("text", ["用餐時服用", "睡覺時使用", "每4小時服用"])
+def test_meals_sleep_and_hours_are_no_condition(text: str) -> None:
+    f = grammar.find(text)
+    assert f is None or not f.prn, f
+
+
 @pytest.mark.parametrize(
     ("text", "most"),
     [
         ("每日不超過3次", 3),
         ("必要時 每日最多4次", 4),
         ("疼痛時 一天不可超過6次", 6),
+        ("每日不超通3次", 3),
         ("Q4-6H", 6),
         ("每4~6小時", 6),
         ("TID", None),
@@ -269,6 +278,7 @@ def test_parse_rejects_what_is_not_one_frequency(text: str) -> None:
         pytest.param(
             "焦慮不適時服用 每日不超過3次", "焦慮不適時服用 每日不超過3次", "PRN", None, id="prn-with-max"
         ),
+        pytest.param("每4小時服用一次", "每4小時", "Q4H", None, id="an-hour-is-no-condition"),
     ],
 )
 def test_find_in_a_line(line: str, printed: str, code: str, timing: str | None) -> None:

@@ -194,9 +194,14 @@ _RULES: list[tuple[str, re.Pattern[str], Callable[[re.Match[str]], Piece | None]
     ("隨餐食", re.compile(r"隨餐|餐中|與餐同服|與食物同服|用餐時|進食時"), _timing("CC")),
     ("睡", re.compile(rf"睡前{_MINUTES}{_VERB}"), _timing("HS", alone="HS")),
     ("時", re.compile(rf"(?:有)?(?:需要|必要|{_SYMPTOM}{{1,3}})時{_VERB}"), _prn),
+    # Any condition before 時 with the verb after it: labels name more conditions than a list can
+    # (頭暈時, 鼻塞時服用), and OCR misreads the ones we know (不舒搖時服用). Not an hour (每4小時服用),
+    # a meal (用餐時, CC) or sleep (睡覺時, HS).
+    ("時", re.compile(r"[\u4e00-\u9fff]{1,4}(?<![小餐食睡覺])時\s*(?:服用|使用)"), _prn),
     (
         "超",
-        re.compile(rf"{_DAY}\s*(?:最多|至多)?\s*(?:不可|不能|不得|不要|不宜|勿|不)?\s*超過\s*{_N}\s*次"),
+        # 超過 read 超通 (過 and 通 differ by a stroke at phone resolution).
+        re.compile(rf"{_DAY}\s*(?:最多|至多)?\s*(?:不可|不能|不得|不要|不宜|勿|不)?\s*超[過通]\s*{_N}\s*次"),
         _prn,
     ),
     ("多", re.compile(rf"{_DAY}\s*(?:最多|至多)\s*{_N}\s*次"), _prn),
