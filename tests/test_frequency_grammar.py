@@ -164,8 +164,6 @@ TABLE = [
     _row("必要時", "PRN", None, prn=True, id="zh-必要時"),
     _row("焦慮不適時", "PRN", None, prn=True, id="zh-焦慮不適時"),
     _row("疼痛時", "PRN", None, prn=True, id="zh-疼痛時"),
-    _row("頭暈時服用", "PRN", None, prn=True, id="zh-any-condition-時服用"),
-    _row("鼻塞時使用", "PRN", None, prn=True, id="zh-any-condition-時使用"),
     _row("發燒時", "PRN", None, prn=True, id="zh-發燒時"),
     _row("失眠時", "PRN", None, prn=True, id="zh-失眠時"),
     _row("不舒服時", "PRN", None, prn=True, id="zh-不舒服時"),
@@ -279,6 +277,8 @@ def test_parse_rejects_what_is_not_one_frequency(text: str) -> None:
             "焦慮不適時服用 每日不超過3次", "焦慮不適時服用 每日不超過3次", "PRN", None, id="prn-with-max"
         ),
         pytest.param("每4小時服用一次", "每4小時", "Q4H", None, id="an-hour-is-no-condition"),
+        pytest.param("頭暈時服用", "頭暈時", "PRN", None, id="any-condition-時服用"),
+        pytest.param("鼻塞時使用1次", "鼻塞時", "PRN", None, id="any-condition-時使用"),
     ],
 )
 def test_find_in_a_line(line: str, printed: str, code: str, timing: str | None) -> None:

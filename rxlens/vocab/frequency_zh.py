@@ -197,7 +197,8 @@ _RULES: list[tuple[str, re.Pattern[str], Callable[[re.Match[str]], Piece | None]
     # Any condition before 時 with the verb after it: labels name more conditions than a list can
     # (頭暈時, 鼻塞時服用), and OCR misreads the ones we know (不舒搖時服用). Not an hour (每4小時服用),
     # a meal (用餐時, CC) or sleep (睡覺時, HS).
-    ("時", re.compile(r"[\u4e00-\u9fff]{1,4}(?<![小餐食睡覺])時\s*(?:服用|使用)"), _prn),
+    # The verb only looked at: it may open the dose (`…時服用2CAP`).
+    ("時", re.compile(r"[\u4e00-\u9fff]{1,4}(?<![小餐食睡覺])時(?=\s*(?:服用|使用))"), _prn),
     (
         "超",
         # 超過 read 超通 (過 and 通 differ by a stroke at phone resolution).
