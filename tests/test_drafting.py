@@ -161,6 +161,7 @@ def test_columns_from_header_words(cells: list[str], columns: set[str] | None) -
             id="letter-o-in-a-strength",
         ),
         pytest.param("MEBEN 1OO MG", ["text", "strength"], "MEBEN 100 MG", id="two-letter-o-in-a-strength"),
+        pytest.param("TS-1CAPSULES 25MG", ["text", "strength"], "TS-1CAPSULES 25MG", id="after-hyphen"),
     ],
 )
 def test_typed_tokens(text: str, kinds: list[str], name: str) -> None:

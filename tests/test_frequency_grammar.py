@@ -42,6 +42,7 @@ TABLE = [
     _row("HS", "HS", 1, timing="HS", id="HS"),
     _row("QOD", "QOD", 0.5, id="QOD"),
     _row("Q2D", "QOD", 0.5, count="Q2D", id="Q2D"),
+    _row("每二日一次", "QOD", 0.5, id="zh-every-second-day-is-QOD"),
     _row("Q0D", "QOD", 0.5, count="QOD", id="Q0D-its-O-read-as-zero"),
     _row("Q3D", "Q3D", 1 / 3, id="Q3D"),
     _row("QW", "QW", W, id="QW"),

@@ -26,6 +26,7 @@ from rxlens.catalog.normalize import Strength, normalize
         ),
         pytest.param('CRESTOR" 10MG', "CRESTOR", [Strength(10, "MG")], id="a-brand-with-a-stray-quote-stays"),
         pytest.param('ZM"CALCIUM TABLETS', "CALCIUM", [], id="a-short-maker-lost-its-opening-quote"),
+        pytest.param('T.F."SU-TON TABLETS', "SUTON", [], id="maker-lost-its-quote-before-a-hyphened-name"),
         pytest.param(
             "SHITEH”DOXYLINE CAPSULES 50MG",
             "DOXYLINE",

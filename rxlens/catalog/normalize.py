@@ -50,7 +50,8 @@ MAKER_RE = re.compile(
     r"|(?<=[A-Z0-9.)\]] )[\"“〝「『][A-Z][A-Z. ]{0,15}'?$"
     # … and one whose opening quote was lost, where the line starts: an abbreviation (O.Y.,
     # U-LIANG) with a closing quote and the name after it (`O.Y." REH NAR TONG`).
-    r'|^\s*(?:(?=[A-Z.\-]*[.\-])[A-Z][A-Z.\-]{1,11}|[A-Z]{2,3})["”〞](?=\s*[A-Z]{3})'
+    # A name may open with two letters and a hyphen (`T.F."SU-TON`).
+    r'|^\s*(?:(?=[A-Z.\-]*[.\-])[A-Z][A-Z.\-]{1,11}|[A-Z]{2,3})["”〞](?=\s*[A-Z]{2}[A-Z\-])'
     # … a maker word of any length before a right-hand quote (never a straight one, which may
     # open a maker after a brand: `BRAND"MAKER"`), a name after it and no other quote on the line.
     r'|^\s*[A-Z]{4,12}[”〞](?=\s*(?!(?:TABLETS?|CAPSULES?|FILM|F\.C)\b)[A-Z]{3}[^"“”〝〞]*$)'

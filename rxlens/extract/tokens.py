@@ -55,8 +55,9 @@ _ID_RE = re.compile(
 _UNIT_RE = re.compile(rf"(?:(?<=\s)|^)(?:{_UNITS})(?=\s|$)")
 # OCR glues a unit to the code after it (`TABQD&HS`); cut there so the code is read.
 _GLUED_UNIT_RE = re.compile(r"(?<![A-Z])(TABS?|CAPS?)(?=QD|BID|TID|QID|QOD|QW|QN|HS|PRN|STAT|Q\d)")
-# A half tablet is printed 1/2 as often as 0.5.
-_NUMBER_RE = re.compile(r"(?<![A-Z\d./])(?:\d/\d(?![\d/])|\d+(?:\.\d+)?)(?![\d.])")
+# A half tablet is printed 1/2 as often as 0.5. A number after a letter and a hyphen is part of
+# a name (`TS-1CAPSULES`).
+_NUMBER_RE = re.compile(r"(?<![A-Z\d./])(?<![A-Z]-)(?:\d/\d(?![\d/])|\d+(?:\.\d+)?)(?![\d.])")
 DOSE_WORDS = ("每次", "每回", "一次", "服用", "使用")
 TOTAL_WORDS = ("共", "總量", "總數量", "總數", "合計", "數量")
 

@@ -114,7 +114,10 @@ def _every(unit: str) -> Callable[[re.Match[str]], Piece | None]:
         if not x:
             return None
         y = number(m.group(2)) if m.lastindex and m.lastindex >= 2 and m.group(2) else None
-        return _coded(f"Q{x}-{y}H" if y and y > x else f"Q{x}{unit}", m)
+        if y and y > x:
+            return _coded(f"Q{x}-{y}H", m)
+        # Every second day is QOD on the NHI list (Q2D is no code of its own).
+        return _coded("QOD" if (x, unit) == (2, "D") else f"Q{x}{unit}", m)
 
     return piece
 
