@@ -24,6 +24,7 @@ LAYOUTS = [
     "rows_stamped_receipt",
     "rows_code_alone",
     "rows_glare_code_column",
+    "rows_misread_total_header",
 ]
 
 

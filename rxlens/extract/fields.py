@@ -124,7 +124,11 @@ def read(tokens: list[Token], columns: Columns | None) -> Usage:
         if token.kind == "days":
             _set(usage, "days", token)
         elif token.kind == "amount":
-            role = _role_by_column(token, columns) or _amount_role(token, i > first, usage)
+            # Days are never counted in tablets: an amount under a days column whose header
+            # reaches over a misread total header (總數量 read 德數) is the total.
+            role = _role_by_column(token, columns)
+            if role is None or (role == "days" and token.unit):
+                role = _amount_role(token, i > first, usage)
             _set(usage, role, token, token.unit)
     for i, token in enumerate(tokens):
         if token.kind == "number":
