@@ -268,6 +268,7 @@ def test_parse_rejects_what_is_not_one_frequency(text: str) -> None:
         pytest.param("每次１錠 ＴＩＤ ＰＣ 共７天", "ＴＩＤ ＰＣ", "TID", "PC", id="full-width-span"),
         pytest.param("ACETAMINOPHEN 500MG 1 TAB Q4HPRN", "Q4HPRN", "Q4H", None, id="after-drug-name"),
         pytest.param("眼藥水 每次1滴 QIO 雙眼", "QIO", "QIO", None, id="unknown-token"),
+        pytest.param("1 QI0 OU", "QI0", "QIO", None, id="unknown-token-its-O-read-as-zero"),
         pytest.param("HSO (OU)", "HSO", "HSO", "HS", id="unknown-hso"),
         pytest.param("㎎ 每次1錠 ＴＩＤ", "ＴＩＤ", "TID", None, id="span-after-expanding-character"),
         pytest.param("1#BIDAC*14", "BIDAC", "BID", "AC", id="stars-and-hash"),

@@ -1,7 +1,10 @@
 """What the model sees: coloured marks off the page, print kept, under white and warm light."""
 
+import io
+
 import numpy as np
 import pytest
+from PIL import Image
 
 from rxlens.ocr.ink import prepare
 
@@ -31,8 +34,23 @@ def test_paper_takes_coloured_marks_off_and_keeps_print(light: np.ndarray | None
     seen = _patches(prepare(_page(*colours, light=light), "paper", 40), len(colours))
     printed, faded, red, blue, yellow, band = seen
     assert printed < 40 and 120 < faded < 200, seen  # print and faded print stay
-    assert red == blue == yellow == 255, seen  # marks become paper
+    assert red == yellow == 255, seen  # marks become paper
+    # A blue stamp under a warm lamp is as dark as a coloured band: it stays as `lightest` sees it.
+    assert blue == 255 if light is None else blue >= 120, seen
     assert band < 140, seen  # a dark band stays dark: white print on it stays legible
+
+
+def test_faded_print_under_a_warm_lamp_through_jpeg_stays() -> None:
+    """JPEG keeps the paper's chroma in thin dark strokes (additive, not scaled with brightness):
+    grey print on an orange page must not read as coloured."""
+    page = np.full((64, 64, 3), PAPER, dtype=np.float32)
+    page[:, 31:33] = FADED  # a thin vertical stroke
+    warm = np.clip(page * WARM, 0, 255).astype(np.uint8)
+    buffer = io.BytesIO()
+    Image.fromarray(warm).save(buffer, "JPEG", quality=35)
+    photo = np.asarray(Image.open(buffer).convert("RGB"))
+    seen = prepare(photo, "paper", 40)[:, 31:33, 0]
+    assert seen.max() < 200, seen.max()
 
 
 def test_lightest_fades_marks_and_as_taken_keeps_the_photo() -> None:

@@ -26,6 +26,8 @@ from rxlens.catalog.normalize import Strength, normalize
         ),
         pytest.param('CRESTOR" 10MG', "CRESTOR", [Strength(10, "MG")], id="a-brand-with-a-stray-quote-stays"),
         pytest.param('ZM"CALCIUM TABLETS', "CALCIUM", [], id="a-short-maker-lost-its-opening-quote"),
+        pytest.param("COPLAVIX FILM COATED TABIETS /OMG/LVUMG", "COPLAVIX", [], id="strengths-as-letters"),
+        pytest.param('N-WAY TABLETSOMG (CIMETIDINE) "MEIDER"', "NWAY", [], id="strength-as-letters-glued"),
         pytest.param('T.F."SU-TON TABLETS', "SUTON", [], id="maker-lost-its-quote-before-a-hyphened-name"),
         pytest.param(
             "SHITEH”DOXYLINE CAPSULES 50MG",

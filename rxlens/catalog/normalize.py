@@ -179,6 +179,14 @@ def fold(text: str) -> str:
 _OCR_CJK = str.maketrans({"綻": "錠"})
 
 
+# A strength whose digits OCR read as letters (`/OMG/LVUMG` for 75MG/100MG, `TABLETSOMG` for
+# TABLETS 400MG): letters and MG as a word of their own, or after a form word. No licensed name
+# has such a word (two of 26,000 do: DOMG, SMILIMG), and in the key it would hide the name.
+_GARBLED_STRENGTH_RE = re.compile(
+    r"(?:(?<=[\s/])|^|(?<=TABLETS)|(?<=TABLET)|(?<=CAPSULES))[A-Z.]{1,5}MG(?=[\s/()]|$)"
+)
+
+
 def repair_ocr_digits(text: str) -> str:
     """`LORAZEPAMO.5MG` → `LORAZEPAM 0.5MG`: a letter O where a number starts or continues;
     and the look-alike characters of `_OCR_CJK`."""
@@ -248,7 +256,7 @@ def normalize(text: str, ocr: bool = True) -> Normalized:
     """`ocr=False` for clean catalog text: skips the OCR digit repairs."""
     folded = fold(text)
     if ocr:
-        folded = _DATE_RE.sub(" ", repair_ocr_digits(folded))
+        folded = _GARBLED_STRENGTH_RE.sub(" ", _DATE_RE.sub(" ", repair_ocr_digits(folded)))
     rest, strengths = extract_strengths(folded.replace("（", "(").replace("）", ")"))
     notes = tuple(_inside(m.group(0)) for m in _BRACKET_RE.finditer(MAKER_RE.sub(" ", rest)))
     key = compact(strip_decorations(rest))

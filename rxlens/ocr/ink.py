@@ -2,8 +2,12 @@
 
 Stamps, highlighter and ticks are coloured; print is black or grey. `lightest` keeps each pixel's
 lightest channel, so a red or blue mark fades while black print stays black. `paper` goes further:
-a coloured mark that is light in one channel is taken off the page, after the paper itself is made
-neutral, so that a warm lamp's cast is not mistaken for colour (faded print under it stays).
+a light pixel whose colour is not the paper's is a mark, and becomes paper.
+
+"Not the paper's colour" is measured in chroma (colour without brightness): under a warm lamp the
+paper is orange and so is the print on it, at any brightness between black and the paper (a
+phone's JPEG keeps the paper's chroma even in thin dark strokes), so a pixel counts as coloured
+only by its distance from the line between no colour and the paper's colour.
 """
 
 from __future__ import annotations
@@ -13,27 +17,34 @@ import numpy as np
 # Darker than this in every channel, a coloured pixel is print on a coloured band (white print on
 # it stays legible), not a mark over the page.
 _MARK_LIGHTEST = 140
-# A page whose brightest tenth is darker than this says nothing about the light's colour.
-_DARKEST_PAPER = 64.0
 
 
-def neutral(rgb: np.ndarray) -> list[np.ndarray]:
-    """The three channels, each scaled so the paper (the brightest tenth of a sparse sample) is
-    white; by lookup tables, as uint8 (a float copy of a photo cost more than the rest)."""
-    sample = rgb[::8, ::8].reshape(-1, 3)
-    paper = np.maximum(np.percentile(sample, 90, axis=0), _DARKEST_PAPER)
-    levels = np.arange(256, dtype=np.float32)
-    tables = [np.minimum(levels * (255.0 / p), 255).astype(np.uint8) for p in paper]
-    return [table[rgb[:, :, c]] for c, table in enumerate(tables)]
+def _chroma(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Blue and red difference from luma (as in YCbCr, unscaled), in float32."""
+    r, g, b = (rgb[..., c].astype(np.float32) for c in range(3))
+    luma = 0.299 * r + 0.587 * g + 0.114 * b
+    return b - luma, r - luma
+
+
+def coloured(rgb: np.ndarray, spread: int) -> np.ndarray:
+    """Pixels whose chroma is farther than `spread` from the paper's (the brightest tenth of a
+    sparse sample), or from any shade between it and grey."""
+    paper_cb, paper_cr = (float(v) for v in _chroma(np.percentile(rgb[::8, ::8].reshape(-1, 3), 90, axis=0)))
+    cb, cr = _chroma(rgb)
+    length = paper_cb * paper_cb + paper_cr * paper_cr
+    if length >= 1.0:
+        along = np.clip((cb * paper_cb + cr * paper_cr) / length, 0.0, 1.0)
+        cb -= along * paper_cb
+        cr -= along * paper_cr
+    distance: np.ndarray = cb * cb + cr * cr > float(spread * spread)
+    return distance
 
 
 def prepare(rgb: np.ndarray, ink: str, spread: int) -> np.ndarray:
     if ink == "as_taken":
         return rgb
-    r, g, b = (rgb[:, :, c] for c in range(3)) if ink == "lightest" else neutral(rgb)
-    lightest = np.maximum(np.maximum(r, g), b)
+    lightest = np.maximum(np.maximum(rgb[..., 0], rgb[..., 1]), rgb[..., 2])
     if ink == "paper":
-        mark = lightest - np.minimum(np.minimum(r, g), b) > spread
-        mark &= lightest >= _MARK_LIGHTEST
+        mark = coloured(rgb, spread) & (lightest >= _MARK_LIGHTEST)
         lightest[mark] = 255
     return np.repeat(lightest[:, :, None], 3, axis=2)

@@ -181,10 +181,12 @@ def _latin(folded: str) -> list[Piece]:
 def _unknown(folded: str) -> list[Piece]:
     # An unconfirmed code that opens with HS (`HSO` on an eye ointment) still says bedtime;
     # how often stays unknown and the code is kept as printed.
+    # A zero right after a letter in one is the letter O misread (`QI0` printed QIO): no code
+    # writes a number there, so the code reads with the letter; the printed text stays as read.
     return [
-        Piece(m.start(), m.end(), m[0], m[0], "HS" if m[0][:2] == "HS" else None, alone=m[0], known=False)
+        Piece(m.start(), m.end(), code, code, "HS" if code[:2] == "HS" else None, alone=code, known=False)
         for m in _UNKNOWN.finditer(folded)
-        if m[0] not in _NOT_CODES
+        if m[0] not in _NOT_CODES and (code := re.sub(r"(?<=[A-Z])0(?!\d)", "O", m[0]))
     ]
 
 
