@@ -67,6 +67,10 @@ class OcrSettings(BaseModel):
     # 1280 finds them (rxlens eval real) at the cost measured in bench/recognition.py.
     det_long_side: int = Field(default=1280, ge=320)
     rec_batch: int = Field(default=4, ge=1)
+    # ONNX Runtime's memory arena keeps its buffers between runs (rapidocr turns it off): the
+    # recognizer allocates for every batch, and with the arena real slips read 15-30% faster
+    # (bench/recognition.py), for the memory measured there.
+    memory_arena: bool = True
     # The recognizer pads every batch to at least this width (rapidocr's default is 320 px at
     # height 48), so short cells (`1`, `QD`, `28天`) cost as much as a long line. 160 read the real
     # slips 13% faster with every field still right, and 400 generated photos alike (drug +2,

@@ -37,6 +37,7 @@ def _params(settings: OcrSettings) -> dict[str, Any]:
         "Global.text_score": settings.min_text_score,
         "EngineConfig.onnxruntime.intra_op_num_threads": settings.intra_op_threads,
         "EngineConfig.onnxruntime.inter_op_num_threads": settings.inter_op_threads,
+        "EngineConfig.onnxruntime.enable_cpu_mem_arena": settings.memory_arena,
         "Det.thresh": settings.det_thresh,
         "Det.box_thresh": settings.det_box_thresh,
         "Det.unclip_ratio": settings.det_unclip_ratio,
