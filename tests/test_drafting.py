@@ -148,6 +148,7 @@ def test_columns_from_header_words(cells: list[str], columns: set[str] | None) -
         ),
         pytest.param("總量：56CAP 共28夫", ["amount", "text", "days"], "", id="days-with-天-read-as-夫"),
         pytest.param("焦慮不適時服用1粒", ["frequency", "amount"], "", id="prn-wording-then-its-dose"),
+        pytest.param("每次1粒頭暈時服用", ["amount", "frequency"], "", id="dose-then-an-unlisted-condition"),
         pytest.param("睡前服用 2 顆", ["frequency", "amount"], "", id="bedtime-then-its-dose"),
         pytest.param(
             "BE044SQIGO Lexil Tablets 1.5mg",
@@ -162,6 +163,12 @@ def test_columns_from_header_words(cells: list[str], columns: set[str] | None) -
             id="letter-o-in-a-strength",
         ),
         pytest.param("MEBEN 1OO MG", ["text", "strength"], "MEBEN 100 MG", id="two-letter-o-in-a-strength"),
+        pytest.param(
+            '"TIMING" SHU LAO QING LIANG OIL', ["text"], 'TIMING" SHU LAO QING LIANG', id="pinyin-q-word"
+        ),
+        pytest.param(
+            "PANADOL TAB-1 QD", ["text", "number", "frequency"], "PANADOL TAB-", id="dose-after-a-hyphen"
+        ),
         pytest.param("TS-1CAPSULES 25MG", ["text", "strength"], "TS-1CAPSULES 25MG", id="after-hyphen"),
     ],
 )
@@ -189,6 +196,20 @@ def test_a_code_one_character_off_the_named_product_is_that_code_misread(bundled
         x += 24 * len(text) + 30
     record = build_record({0: lines}, bundled_index, {0: (2000, 800)})
     assert [m.drug_name_en for m in record.medications] == ["BEENRONE TABLETS 100MG (BENZBROMARONE)"]
+
+
+def test_a_code_printed_in_clean_digits_stands_against_a_one_off_name(bundled_index: MatchIndex) -> None:
+    """AC58071100 is a metformin + glimepiride licence; metformin alone is AC58072100, one digit
+    away. A clean code is no misread: the name (which fits many products) does not override it."""
+    cells = ["Metformin 500mg (Glimet)", "1", "TAB", "BID", "AC58071100"]
+    lines, x = [], 0.0
+    for text in cells:
+        lines.append(text_line(text, [x, 0, x + 24 * len(text), 30]))
+        x += 24 * len(text) + 30
+    record = build_record({0: lines}, bundled_index, {0: (2000, 800)})
+    coded = bundled_index.by_code("AC58071100")
+    assert coded is not None and len(coded.product.ingredients) == 2
+    assert [m.matched_drug_id for m in record.medications] == [coded.product.id]
 
 
 def test_half_read_codes_under_other_headers_stay_out_of_names(bundled_index: MatchIndex) -> None:

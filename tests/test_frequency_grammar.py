@@ -210,7 +210,23 @@ def test_the_table_is_large() -> None:
     assert len(TABLE) >= 90
 
 
-@pytest.mark.parametrize("text", ["用餐時服用", "睡覺時使用", "每4小時服用"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "用餐時服用",
+        "睡覺時使用",
+        "每4小時服用",
+        "請按時服用",
+        "請定時服用",
+        "準時服用",
+        "避免與牛奶同時服用",
+        "就寢時服用",
+        "起床時服用",
+        "吃飯時服用",
+        "上午八時服用",
+        "懷孕時使用應告知醫師",
+    ],
+)
 def test_meals_sleep_and_hours_are_no_condition(text: str) -> None:
     f = grammar.find(text)
     assert f is None or not f.prn, f
@@ -281,6 +297,9 @@ def test_parse_rejects_what_is_not_one_frequency(text: str) -> None:
         pytest.param("每4小時服用一次", "每4小時", "Q4H", None, id="an-hour-is-no-condition"),
         pytest.param("頭暈時服用", "頭暈時", "PRN", None, id="any-condition-時服用"),
         pytest.param("鼻塞時使用1次", "鼻塞時", "PRN", None, id="any-condition-時使用"),
+        pytest.param("口服1顆發燒時服用", "發燒時服用", "PRN", None, id="condition-after-the-dose"),
+        pytest.param("每次1粒頭暈時服用", "頭暈時", "PRN", None, id="unlisted-condition-after-the-dose"),
+        pytest.param("不舒搖時服用2CAP", "不舒搖時", "PRN", None, id="misread-condition"),
     ],
 )
 def test_find_in_a_line(line: str, printed: str, code: str, timing: str | None) -> None:

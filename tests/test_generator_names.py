@@ -6,10 +6,9 @@ from rxlens.catalog.records import Ingredient, Product
 from rxlens.evaluation.naming import NameIndex, brand
 
 
-def _product(pid: str, name_en: str, mg: float | None) -> Product:
-    return Product(
-        id=pid, name_en=name_en, ingredients=[Ingredient(name="X", strength=mg, unit="MG" if mg else "")]
-    )
+def _product(pid: str, name_en: str, mg: float | None, ingredient: str = "X") -> Product:
+    unit = "MG" if mg else ""
+    return Product(id=pid, name_en=name_en, ingredients=[Ingredient(name=ingredient, strength=mg, unit=unit)])
 
 
 @pytest.mark.parametrize(
@@ -31,3 +30,9 @@ def test_names_that_differ_only_in_punctuation_or_coating_print_alike() -> None:
     c = _product("C", "ANETHOL TRITHIONE S.C. TABLETS 12.5MG", 12.5)
     names = NameIndex([a, b, c])
     assert names.acceptable(a, "Anethol Trithione S.C. 25mg", "") == ["A", "B"]
+
+
+def test_alike_names_of_different_ingredients_do_not_stand_for_each_other() -> None:
+    a = _product("A", "ANTI-COUGH S.C. TABLETS", None, "BROMHEXINE")
+    b = _product("B", "ANTICOUGH INJECTION", None, "DEXTROMETHORPHAN")
+    assert NameIndex([a, b]).acceptable(a, "Anti-Cough S.C. Tablets", "") == ["A"]

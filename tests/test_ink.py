@@ -34,7 +34,8 @@ def test_paper_takes_coloured_marks_off_and_keeps_print(light: np.ndarray | None
     seen = _patches(prepare(_page(*colours, light=light), "paper", 40), len(colours))
     printed, faded, red, blue, yellow, band = seen
     assert printed < 40 and 120 < faded < 200, seen  # print and faded print stay
-    assert red == yellow == 255, seen  # marks become paper
+    assert red == 255, seen  # a red stamp becomes paper
+    assert yellow >= 245, seen  # highlighter is yellow like aged paper: kept, as light as paper
     # A blue stamp under a warm lamp is as dark as a coloured band: it stays as `lightest` sees it.
     assert blue == 255 if light is None else blue >= 120, seen
     assert band < 140, seen  # a dark band stays dark: white print on it stays legible
@@ -51,6 +52,16 @@ def test_faded_print_under_a_warm_lamp_through_jpeg_stays() -> None:
     photo = np.asarray(Image.open(buffer).convert("RGB"))
     seen = prepare(photo, "paper", 40)[:, 31:33, 0]
     assert seen.max() < 200, seen.max()
+
+
+@pytest.mark.parametrize(
+    "ink",
+    [(0, 51, 153), (30, 60, 160), (160, 30, 30), (30, 150, 60), (180, 150, 110), (150, 120, 60)],
+    ids=["navy-print", "blue-pen", "dark-red", "green", "sepia-thermal", "brown"],
+)
+def test_paper_keeps_dark_coloured_and_sepia_print(ink: tuple[int, int, int]) -> None:
+    (seen,) = _patches(prepare(_page(ink), "paper", 40), 1)
+    assert seen == max(ink), seen  # as `lightest` sees it, not taken off the page
 
 
 def test_lightest_fades_marks_and_as_taken_keeps_the_photo() -> None:

@@ -35,7 +35,10 @@ from rxlens.catalog.normalize import Strength, normalize
             [Strength(50, "MG")],
             id="a-maker-word-lost-its-quote",
         ),
-        pytest.param("PURZER” PURTRALINE TABLET", "PURTRALINE", [], id="a-spaced-maker-word-lost-its-quote"),
+        pytest.param(
+            "LIPITOR” CHEWABLE TABLETS 10MG", "LIPITOR", [Strength(10, "MG")], id="a-brand-before-a-misread-R"
+        ),
+        pytest.param("SMILIMG MOUTH WASH", "SMILIMGMOUTHWASH", [], id="a-name-word-ending-in-MG-stays"),
         pytest.param(
             "CRESTOR” TABLETS 10MG", "CRESTOR", [Strength(10, "MG")], id="a-brand-before-a-form-word-stays"
         ),

@@ -211,10 +211,15 @@ class Ingredients:
         return not held or all(any(_same(h, p) for h in held | self.named[product]) for p in printed)
 
     def same_maker(self, product: int, printed: frozenset[str]) -> bool:
-        """A printed mark that is the start of the product's (`"Y."` of `"Y.Y."`, cut by the cell's
-        edge or lost under a stamp) does not contradict it."""
+        """A printed mark that is the start of the product's initials (`"Y."` of `"Y.Y."`, cut by
+        the cell's edge or lost under a stamp) does not contradict it; the start of a maker's
+        name does (`"S.T."` is not STANDARD)."""
         marks = self.marks[product]
-        return not printed or not marks or any(m.startswith(p) for m in marks for p in printed)
+        return (
+            not printed
+            or not marks
+            or any(m == p or (m.startswith(p) and len(m) <= 4) for m in marks for p in printed)
+        )
 
     def same_form(self, product: int, printed: frozenset[str], as_named: bool) -> bool:
         """`as_named`: the product's own name was printed, so the form its name says counts too

@@ -52,9 +52,10 @@ MAKER_RE = re.compile(
     # U-LIANG) with a closing quote and the name after it (`O.Y." REH NAR TONG`).
     # A name may open with two letters and a hyphen (`T.F."SU-TON`).
     r'|^\s*(?:(?=[A-Z.\-]*[.\-])[A-Z][A-Z.\-]{1,11}|[A-Z]{2,3})["”〞](?=\s*[A-Z]{2}[A-Z\-])'
-    # … a maker word of any length before a right-hand quote (never a straight one, which may
-    # open a maker after a brand: `BRAND"MAKER"`), a name after it and no other quote on the line.
-    r'|^\s*[A-Z]{4,12}[”〞](?=\s*(?!(?:TABLETS?|CAPSULES?|FILM|F\.C)\b)[A-Z]{3}[^"“”〝〞]*$)'
+    # … a maker word of any length glued to the name by a right-hand quote (never a straight
+    # one, which may open a maker after a brand: `BRAND"MAKER"`; and not before a space, where
+    # the quote may be a misread ®: `LIPITOR” CHEWABLE`), with no other quote on the line.
+    r'|^\s*[A-Z]{4,12}[”〞](?=(?!(?:TABLETS?|CAPSULES?|FILM|F\.C)\b)[A-Z]{3}[^"“”〝〞]*$)'
 )
 # A bracket the line ends in before it closes (`(DOMPERIDOE章`) is a note all the same.
 _BRACKET_RE = re.compile(r"\([^()]*\)|\[[^\]]*\]|(?<=[A-Z0-9.)\]])\s*\([^()]*$")
@@ -179,11 +180,11 @@ def fold(text: str) -> str:
 _OCR_CJK = str.maketrans({"綻": "錠"})
 
 
-# A strength whose digits OCR read as letters (`/OMG/LVUMG` for 75MG/100MG, `TABLETSOMG` for
-# TABLETS 400MG): letters and MG as a word of their own, or after a form word. No licensed name
-# has such a word (two of 26,000 do: DOMG, SMILIMG), and in the key it would hide the name.
+# A strength whose digits OCR read as look-alike letters (`/OMG/LVUMG` for 75MG/100MG,
+# `TABLETSOMG` for TABLETS 400MG): such letters and MG as a word of their own, or after a form
+# word. It would hide the name in the key; no licensed name has such a word (SMILIMG, DOMG keep).
 _GARBLED_STRENGTH_RE = re.compile(
-    r"(?:(?<=[\s/])|^|(?<=TABLETS)|(?<=TABLET)|(?<=CAPSULES))[A-Z.]{1,5}MG(?=[\s/()]|$)"
+    r"(?:(?<=[\s/])|^|(?<=TABLETS)|(?<=TABLET)|(?<=CAPSULES))[OILSZBUVQG.]{1,5}MG(?=[\s/()]|$)"
 )
 
 

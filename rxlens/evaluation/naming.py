@@ -117,7 +117,7 @@ class NameIndex:
     """Which products print the same brand and strengths: a reader cannot tell them apart."""
 
     def __init__(self, products: list[Product]) -> None:
-        self.by_brand: dict[tuple[str, tuple[float, ...]], set[str]] = defaultdict(set)
+        self.by_brand: dict[tuple[str, tuple[float, ...], frozenset[str]], set[str]] = defaultdict(set)
         self.by_zh: dict[str, set[str]] = defaultdict(set)
         for p in products:
             self.by_brand[self._key(p)].add(p.id)
@@ -126,12 +126,15 @@ class NameIndex:
                 self.by_zh[_zh_key(without_maker(p.name_zh))].add(p.id)
 
     @staticmethod
-    def _key(p: Product) -> tuple[str, tuple[float, ...]]:
+    def _key(p: Product) -> tuple[str, tuple[float, ...], frozenset[str]]:
         # A licence whose ingredient list gives no strength still prints one in its name
         # (`Ibuprofen 400mg F.C. Tablets`): a reader sees the same brand and strength.
         strengths = mg_strengths(p) or [float(n) for n in _NAME_MG.findall(p.name_en.upper())]
-        # `ANETHOL TRITHIONE S.C` and `… S.C.` print alike: punctuation tells no brands apart.
-        return re.sub(r"[^A-Z0-9]", "", brand(p.name_en).upper()), tuple(sorted(strengths))
+        # `ANETHOL TRITHIONE S.C` and `… S.C.` print alike: punctuation tells no brands apart; but
+        # only products of the same ingredients may stand for each other (ANTI-COUGH tablets are
+        # not ANTICOUGH injection), and a name with no brand word stands for itself.
+        letters = re.sub(r"[^A-Z0-9]", "", brand(p.name_en).upper()) or p.id
+        return letters, tuple(sorted(strengths)), frozenset(i.name.upper() for i in p.ingredients)
 
     def acceptable(self, p: Product, en: str, zh: str) -> list[str]:
         same = set(self.by_brand.get(self._key(p), set())) if en else set()

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from rxlens.catalog.codes import DIGIT_LOOKALIKES
 from rxlens.catalog.evidence import same_ingredients
 from rxlens.catalog.index import Candidate
 from rxlens.catalog.keys import canonical
@@ -66,9 +67,11 @@ class Draft:
         if self.code is None:
             return named[0] if named else None
         agreeing = [c for c in named if _same_drug(c, self.code)]
-        # A code one character from the named product's own is that code misread (`AC4314Z100`
-        # for AC43141100): the name and the code agree once the slip is undone.
-        agreeing = agreeing or [c for c in named if _one_off(self.code.matched_key, c.product.nhi_codes)]
+        # A code whose one letter among its digits (`AC4314Z100`) was repaired to another licence's
+        # code may as well be the named product's (AC43141100): the name decides. A code printed
+        # in clean digits stands (a maker's mono and combination licences are one number apart).
+        printed = self.code_text or ""
+        agreeing = agreeing or [c for c in named if _misread_as(printed, c.product.nhi_codes)]
         if agreeing:
             return agreeing[0]
         unnamed = not (self.code.product.name_en or self.code.product.name_zh)
@@ -79,8 +82,16 @@ def _ingredients(c: Candidate) -> frozenset[str]:
     return frozenset(canonical(i.name) for i in c.product.ingredients)
 
 
-def _one_off(code: str, codes: list[str]) -> bool:
-    return any(len(c) == len(code) and sum(a != b for a, b in zip(c, code, strict=True)) == 1 for c in codes)
+def _misread_as(printed: str, codes: list[str]) -> bool:
+    """One of `codes` differs from the printed code only where a letter stood among its digits."""
+    token = re.sub(r"[\s\-_.]", "", printed.upper())
+    for code in codes:
+        if len(code) != len(token):
+            continue
+        diffs = [i for i, (a, b) in enumerate(zip(code, token, strict=True)) if a != b]
+        if len(diffs) == 1 and 2 <= diffs[0] < 8 and token[diffs[0]] in DIGIT_LOOKALIKES:
+            return True
+    return False
 
 
 def _same_drug(a: Candidate, b: Candidate) -> bool:

@@ -55,9 +55,9 @@ _ID_RE = re.compile(
 _UNIT_RE = re.compile(rf"(?:(?<=\s)|^)(?:{_UNITS})(?=\s|$)")
 # OCR glues a unit to the code after it (`TABQD&HS`); cut there so the code is read.
 _GLUED_UNIT_RE = re.compile(r"(?<![A-Z])(TABS?|CAPS?)(?=QD|BID|TID|QID|QOD|QW|QN|HS|PRN|STAT|Q\d)")
-# A half tablet is printed 1/2 as often as 0.5. A number after a letter and a hyphen is part of
-# a name (`TS-1CAPSULES`).
-_NUMBER_RE = re.compile(r"(?<![A-Z\d./])(?<![A-Z]-)(?:\d/\d(?![\d/])|\d+(?:\.\d+)?)(?![\d.])")
+# A half tablet is printed 1/2 as often as 0.5. A number between a letter with a hyphen and a
+# letter is part of a name (`TS-1CAPSULES`; `TAB-1 QD` keeps its dose).
+_NUMBER_RE = re.compile(r"(?<![A-Z\d./])(?!(?<=[A-Z]-)\d+[A-Z])(?:\d/\d(?![\d/])|\d+(?:\.\d+)?)(?![\d.])")
 DOSE_WORDS = ("每次", "每回", "一次", "服用", "使用")
 TOTAL_WORDS = ("共", "總量", "總數量", "總數", "合計", "數量")
 
@@ -97,6 +97,11 @@ def zh_number(text: str) -> float | None:
         return None
 
 
+# A code we cannot confirm with a word after it is a word of a name (`SHU LAO QING LIANG OIL`):
+# a printed code stands apart from the name, or before a route (`QIO OU`, `QIO EXT`).
+_NAME_WORD_AFTER = re.compile(r"\s*(?!(?:EXT|TOPI?|INH|PRN)\b)[A-Z]{3,}")
+
+
 def _spans(text: str) -> list[tuple[int, int, Kind, Found]]:
     """Non-overlapping typed spans of one cell's text, stronger kinds first."""
     found: list[tuple[int, int, Kind, Found]] = []
@@ -108,7 +113,7 @@ def _spans(text: str) -> list[tuple[int, int, Kind, Found]]:
         if sum(ch.isdigit() for ch in m.group(0)) >= 5:
             found.append((m.start(), m.end(), "code", m))
     for f in grammar.find_all(text):
-        if free(*f.span):
+        if free(*f.span) and not (not f.known and _NAME_WORD_AFTER.match(text, f.span[1])):
             found.append((f.span[0], f.span[1], "frequency", f))
     kinds: list[tuple[Kind, re.Pattern[str]]] = [
         ("id", _ID_RE),

@@ -2,7 +2,8 @@
 
 Stamps, highlighter and ticks are coloured; print is black or grey. `lightest` keeps each pixel's
 lightest channel, so a red or blue mark fades while black print stays black. `paper` goes further:
-a light pixel whose colour is not the paper's is a mark, and becomes paper.
+a light pixel whose colour is not the paper's (nor yellow-brown, the colour of aged paper and
+faded print) is a mark, and becomes paper.
 
 "Not the paper's colour" is measured in chroma (colour without brightness): under a warm lamp the
 paper is orange and so is the print on it, at any brightness between black and the paper (a
@@ -14,9 +15,9 @@ from __future__ import annotations
 
 import numpy as np
 
-# Darker than this in every channel, a coloured pixel is print on a coloured band (white print on
-# it stays legible), not a mark over the page.
-_MARK_LIGHTEST = 140
+# Darker than this in every channel, a coloured pixel is print (navy or dark red ink, a blue pen's
+# correction, a coloured band with white print on it), not a stamp's or highlighter's light ink.
+_MARK_LIGHTEST = 170
 
 
 def _chroma(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -36,7 +37,10 @@ def coloured(rgb: np.ndarray, spread: int) -> np.ndarray:
         along = np.clip((cb * paper_cb + cr * paper_cr) / length, 0.0, 1.0)
         cb -= along * paper_cb
         cr -= along * paper_cr
-    distance: np.ndarray = cb * cb + cr * cr > float(spread * spread)
+    # Yellow to brown (blue below luma, by more than red is above it) is how paper ages and print
+    # fades (thermal receipts turn sepia): never a mark; stamps are red, blue or purple.
+    warm = (cb < 0) & (-cb > cr)
+    distance: np.ndarray = (cb * cb + cr * cr > float(spread * spread)) & ~warm
     return distance
 
 

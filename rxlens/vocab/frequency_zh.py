@@ -36,6 +36,10 @@ _SYMPTOM = (
     r"(?:焦慮|不適|不舒服|疼痛|頭痛|牙痛|胸痛|胸悶|發燒|發熱|失眠|睡不著|氣喘|喘|咳嗽"
     r"|噁心|嘔吐|便秘|腹瀉|過敏|搔癢|癢|痛)"
 )
+# Characters that name a symptom (痛 pain, 燒 fever, 暈 dizziness, 塞 a blocked nose, 舒/適
+# unwell, 慮 anxiety …): one of them makes a 時 clause a condition.
+_SYMPTOM_CHARS = "痛燒熱咳嗽喘癢暈悶吐瀉秘塞適舒慮眠悸酸脹鼻疹抽"
+_CJK_WORD = r"(?:(?![顆錠粒包片滴次同與和])[\u4e00-\u9fff])"
 _AS_ORDERED = r"(?:依|遵|按)照?\s*醫(?:師|生)?\s*(?:指示|囑咐|囑)(?:使用|服用)?"
 # 請遵照醫師指示服用，勿自行增減劑量 is a bag's standing advice, not this drug's schedule: the
 # clause goes on to a warning (勿/不可). 請依醫師指示使用 alone is a cream's schedule.
@@ -197,11 +201,14 @@ _RULES: list[tuple[str, re.Pattern[str], Callable[[re.Match[str]], Piece | None]
     ("隨餐食", re.compile(r"隨餐|餐中|與餐同服|與食物同服|用餐時|進食時"), _timing("CC")),
     ("睡", re.compile(rf"睡前{_MINUTES}{_VERB}"), _timing("HS", alone="HS")),
     ("時", re.compile(rf"(?:有)?(?:需要|必要|{_SYMPTOM}{{1,3}})時{_VERB}"), _prn),
-    # Any condition before 時 with the verb after it: labels name more conditions than a list can
-    # (頭暈時, 鼻塞時服用), and OCR misreads the ones we know (不舒搖時服用). Not an hour (每4小時服用),
-    # a meal (用餐時, CC) or sleep (睡覺時, HS).
-    # The verb only looked at: it may open the dose (`…時服用2CAP`).
-    ("時", re.compile(r"[\u4e00-\u9fff]{1,4}(?<![小餐食睡覺])時(?=\s*(?:服用|使用))"), _prn),
+    # A condition we do not list, or list but OCR misread (不舒搖時), before 時 and the verb: it
+    # must name a symptom (one of _SYMPTOM_CHARS), so standing advice (按時服用, 同時服用,
+    # 起床時服用, 懷孕時使用) is no schedule; dose units and digits stay out of it.
+    (
+        "時",
+        re.compile(rf"{_CJK_WORD}{{0,3}}[{_SYMPTOM_CHARS}]{_CJK_WORD}{{0,2}}時(?=\s*(?:服用|使用))"),
+        _prn,
+    ),
     (
         "超",
         # 超過 read 超通 (過 and 通 differ by a stroke at phone resolution).
