@@ -25,6 +25,7 @@ LAYOUTS = [
     "rows_code_alone",
     "rows_glare_code_column",
     "rows_misread_total_header",
+    "rows_unnamed_form",
 ]
 
 

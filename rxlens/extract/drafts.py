@@ -197,7 +197,18 @@ class _Drafter:
         if line.found:
             return True
         in_table = self.columns is not None and self.columns.photo == line.row.photo
+        if in_table and self._a_row_of_the_table(line):
+            return True
         return looks_like_a_drug(line.name) and (has_usage(line.tokens) or in_table or self.match is None)
+
+    def _a_row_of_the_table(self, line: _Line) -> bool:
+        """Words in the name column and a frequency on the row: a drug, though its name shows no
+        strength or form (`SINZOLE OPHTHALMIC SOIUTIO`, `… QING LIANG OIL`)."""
+        cell = line.name_cell
+        if self.columns is None or cell is None or not _WORD_RE.search(line.name):
+            return False
+        named = self.columns.column_at(cell.left) == "name"
+        return named and any(t.kind == "frequency" and t.frequency and t.frequency.known for t in line.tokens)
 
     def continues(self, line: _Line) -> bool:
         """A name row with no usage right under a drug row: the same drug, named again."""
