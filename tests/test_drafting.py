@@ -165,7 +165,7 @@ def test_columns_from_header_words(cells: list[str], columns: set[str] | None) -
         ),
         pytest.param("MEBEN 1OO MG", ["text", "strength"], "MEBEN 100 MG", id="two-letter-o-in-a-strength"),
         pytest.param(
-            '"TIMING" SHU LAO QING LIANG OIL', ["text"], 'TIMING" SHU LAO QING LIANG', id="pinyin-q-word"
+            '"TIMING" SHU LAO QING LIANG OIL', ["text"], '"TIMING" SHU LAO QING LIANG', id="pinyin-q-word"
         ),
         pytest.param(
             "PANADOL TAB-1 QD", ["text", "number", "frequency"], "PANADOL TAB-", id="dose-after-a-hyphen"

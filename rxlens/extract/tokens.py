@@ -205,4 +205,6 @@ def name_text(tokens: list[Token]) -> str:
             continue
         if t.kind in ("text", "strength"):
             words.append(t.text)
-    return re.sub(r"^[\W\d_]+", "", " ".join(words)).strip()
+    # Leading digits and marks go (a row number, a tick), not a quote that opens a maker's name
+    # (`"TIMING" SHU LAO …`: without it the maker reads as a word of the name).
+    return re.sub(r"^(?:(?![\"“〝「『])[\W\d_])+", "", " ".join(words)).strip()
