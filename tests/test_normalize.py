@@ -30,6 +30,12 @@ from rxlens.catalog.normalize import Strength, normalize
         pytest.param('N-WAY TABLETSOMG (CIMETIDINE) "MEIDER"', "NWAY", [], id="strength-as-letters-glued"),
         pytest.param('T.F."SU-TON TABLETS', "SUTON", [], id="maker-lost-its-quote-before-a-hyphened-name"),
         pytest.param(
+            "GLUFIT TABLETS 30 MG “YU SHENG’",
+            "GLUFIT",
+            [Strength(30, "MG")],
+            id="maker-closed-by-a-misread-’",
+        ),
+        pytest.param(
             "SHITEH”DOXYLINE CAPSULES 50MG",
             "DOXYLINE",
             [Strength(50, "MG")],

@@ -43,7 +43,8 @@ _QUOTES = '"“”〝〞〟「」『』'
 # Every quote mark a name may print, apostrophes included (''應元'').
 QUOTE_RE = re.compile(f"[{_QUOTES}']")
 MAKER_RE = re.compile(
-    rf"''[^']{{1,16}}''|[\"“”〝「『][^{_QUOTES}]{{1,16}}[\"“”〞〟」』]"
+    # (A closing ” that OCR read as ’ still closes: `“YU SHENG’`.)
+    rf"''[^']{{1,16}}''|[\"“”〝「『][^{_QUOTES}’]{{1,16}}[\"“”〞〟」』’]"
     r'|^\s*[\u3400-\u9fff]{2,4}[”」〞〟"](?=[\u3400-\u9fff])'
     # A Latin mark whose closing quote the edge of the cell or OCR lost (`SUFUCON CAPSULES "C.A`),
     # after a name (a line that opens with a stray quote, `"CRESTOR 10MG`, keeps its name).
