@@ -33,6 +33,15 @@ def _record(name: str, index: MatchIndex | None) -> AnalysisResult:
     return build_record({0: lines_of(load(name))}, index, {0: (1200, 800)})
 
 
+def _one_row(cells: list[str], index: MatchIndex) -> AnalysisResult:
+    """One table row: each cell 24 px a character, 30 px apart."""
+    lines, x = [], 0.0
+    for text in cells:
+        lines.append(text_line(text, [x, 0, x + 24 * len(text), 30]))
+        x += 24 * len(text) + 30
+    return build_record({0: lines}, index, {0: (2000, 800)})
+
+
 def _find(record: AnalysisResult, brand: str) -> Medication:
     meds = [m for m in record.medications if brand in (m.drug_name_en.upper() + " " + m.printed_name.upper())]
     assert len(meds) == 1, f"{brand}: {[m.printed_name for m in record.medications]}"
@@ -191,11 +200,7 @@ def test_a_code_one_character_off_the_named_product_is_that_code_misread(bundled
     """`AC4314Z100` repairs to another licence's code (AC43142100, an aspirin); the printed name
     and strength are BEENRONE 100 mg, whose code is AC43141100: the name wins."""
     cells = ["Beenrone tab 100 mg (Benzbromarone)", "1/2", "TAB", "QD", "AC4314Z100"]
-    lines, x = [], 0.0
-    for text in cells:
-        lines.append(text_line(text, [x, 0, x + 24 * len(text), 30]))
-        x += 24 * len(text) + 30
-    record = build_record({0: lines}, bundled_index, {0: (2000, 800)})
+    record = _one_row(cells, bundled_index)
     assert [m.drug_name_en for m in record.medications] == ["BEENRONE TABLETS 100MG (BENZBROMARONE)"]
 
 
@@ -203,11 +208,7 @@ def test_a_code_printed_in_clean_digits_stands_against_a_one_off_name(bundled_in
     """AC58071100 is a metformin + glimepiride licence; metformin alone is AC58072100, one digit
     away. A clean code is no misread: the name (which fits many products) does not override it."""
     cells = ["Metformin 500mg (Glimet)", "1", "TAB", "BID", "AC58071100"]
-    lines, x = [], 0.0
-    for text in cells:
-        lines.append(text_line(text, [x, 0, x + 24 * len(text), 30]))
-        x += 24 * len(text) + 30
-    record = build_record({0: lines}, bundled_index, {0: (2000, 800)})
+    record = _one_row(cells, bundled_index)
     coded = bundled_index.by_code("AC58071100")
     assert coded is not None and len(coded.product.ingredients) == 2
     assert [m.matched_drug_id for m in record.medications] == [coded.product.id]
@@ -231,9 +232,5 @@ def test_a_strength_in_the_dose_place_is_no_dose(
     bundled_index: MatchIndex, cells: list[str], dose: float | None
 ) -> None:
     """Twenty tablets at once is no dose: a number that large is a strength or a misplaced cell."""
-    lines, x = [], 0.0
-    for text in cells:
-        lines.append(text_line(text, [x, 0, x + 24 * len(text), 30]))
-        x += 24 * len(text) + 30
-    record = build_record({0: lines}, bundled_index, {0: (1600, 800)})
+    record = _one_row(cells, bundled_index)
     assert [m.dose_quantity for m in record.medications] == [dose]

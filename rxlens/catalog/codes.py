@@ -35,6 +35,19 @@ def repair_code(text: str) -> str | None:
     return code if CODE_RE.match(code) else None
 
 
+def misread_as(printed: str, codes: list[str]) -> bool:
+    """One of `codes` differs from the printed code only where a letter stood among its digits
+    (`AC4314Z100` for AC43141100): a misread of that code, not a code of its own."""
+    token = re.sub(r"[\s\-_.]", "", fold(printed))
+    for code in codes:
+        if len(code) != len(token):
+            continue
+        diffs = [i for i, (a, b) in enumerate(zip(code, token, strict=True)) if a != b]
+        if len(diffs) == 1 and 2 <= diffs[0] < 8 and token[diffs[0]] in DIGIT_LOOKALIKES:
+            return True
+    return False
+
+
 class CodeTable:
     """Products by NHI code, and by characters 3–10 for a code whose second character changed."""
 

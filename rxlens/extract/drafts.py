@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from rxlens.catalog.codes import DIGIT_LOOKALIKES
+from rxlens.catalog.codes import misread_as
 from rxlens.catalog.evidence import same_ingredients
 from rxlens.catalog.index import Candidate
 from rxlens.catalog.keys import canonical
@@ -71,7 +71,7 @@ class Draft:
         # code may as well be the named product's (AC43141100): the name decides. A code printed
         # in clean digits stands (a maker's mono and combination licences are one number apart).
         printed = self.code_text or ""
-        agreeing = agreeing or [c for c in named if _misread_as(printed, c.product.nhi_codes)]
+        agreeing = agreeing or [c for c in named if misread_as(printed, c.product.nhi_codes)]
         if agreeing:
             return agreeing[0]
         unnamed = not (self.code.product.name_en or self.code.product.name_zh)
@@ -80,18 +80,6 @@ class Draft:
 
 def _ingredients(c: Candidate) -> frozenset[str]:
     return frozenset(canonical(i.name) for i in c.product.ingredients)
-
-
-def _misread_as(printed: str, codes: list[str]) -> bool:
-    """One of `codes` differs from the printed code only where a letter stood among its digits."""
-    token = re.sub(r"[\s\-_.]", "", printed.upper())
-    for code in codes:
-        if len(code) != len(token):
-            continue
-        diffs = [i for i, (a, b) in enumerate(zip(code, token, strict=True)) if a != b]
-        if len(diffs) == 1 and 2 <= diffs[0] < 8 and token[diffs[0]] in DIGIT_LOOKALIKES:
-            return True
-    return False
 
 
 def _same_drug(a: Candidate, b: Candidate) -> bool:
