@@ -225,6 +225,7 @@ def test_the_table_is_large() -> None:
         "吃飯時服用",
         "上午八時服用",
         "懷孕時使用應告知醫師",
+        "睡眠時使用",
     ],
 )
 def test_meals_sleep_and_hours_are_no_condition(text: str) -> None:

@@ -183,11 +183,12 @@ def _unknown(folded: str) -> list[Piece]:
     # how often stays unknown and the code is kept as printed.
     # A zero right after a letter in one is the letter O misread (`QI0` printed QIO): no code
     # writes a number there, so the code reads with the letter; the printed text stays as read.
-    return [
-        Piece(m.start(), m.end(), code, code, "HS" if code[:2] == "HS" else None, alone=code, known=False)
-        for m in _UNKNOWN.finditer(folded)
-        if m[0] not in _NOT_CODES and (code := re.sub(r"(?<=[A-Z])0(?!\d)", "O", m[0]))
-    ]
+    return [_unknown_piece(m) for m in _UNKNOWN.finditer(folded) if m[0] not in _NOT_CODES]
+
+
+def _unknown_piece(m: re.Match[str]) -> Piece:
+    code = re.sub(r"(?<=[A-Z])0(?!\d)", "O", m[0])
+    return Piece(m.start(), m.end(), code, code, "HS" if code[:2] == "HS" else None, alone=code, known=False)
 
 
 def _chosen(found: list[Piece]) -> list[Piece]:

@@ -38,7 +38,7 @@ _SYMPTOM = (
 )
 # Characters that name a symptom (痛 pain, 燒 fever, 暈 dizziness, 塞 a blocked nose, 舒/適
 # unwell, 慮 anxiety …): one of them makes a 時 clause a condition.
-_SYMPTOM_CHARS = "痛燒熱咳嗽喘癢暈悶吐瀉秘塞適舒慮眠悸酸脹鼻疹抽"
+_SYMPTOM_CHARS = "痛燒熱咳嗽喘癢暈悶吐瀉秘塞適舒慮悸酸脹鼻疹抽"
 _CJK_WORD = r"(?:(?![顆錠粒包片滴次同與和])[\u4e00-\u9fff])"
 _AS_ORDERED = r"(?:依|遵|按)照?\s*醫(?:師|生)?\s*(?:指示|囑咐|囑)(?:使用|服用)?"
 # 請遵照醫師指示服用，勿自行增減劑量 is a bag's standing advice, not this drug's schedule: the
