@@ -26,6 +26,7 @@ LAYOUTS = [
     "rows_glare_code_column",
     "rows_misread_total_header",
     "rows_unnamed_form",
+    "rows_bag_two_names_code_below",
 ]
 
 

@@ -202,14 +202,14 @@ class _Drafter:
         """A name row with no usage right under a drug row: the same drug, named again."""
         if not self.previous_was_name or self.current is None or has_usage(line.tokens):
             return False
-        if line.code is not None or not _WORD_RE.search(line.name) or _labelled(line.row):
+        if not _WORD_RE.search(line.name) or _labelled(line.row):
             return False
         if not _under(line.name_cell, self.current.name_cell):
             return False  # a stamp or signature beside the table, not the name's next line
-        if not line.found:
-            return True
         best = self.current.best()
-        return best is not None and any(_same_drug(c, best) for c in line.found)
+        if line.code is not None:  # the code printed on the second name line (`"十全"匹洛卡膠囊 AC…`)
+            return self.current.code is None and best is not None and _same_drug(line.code, best)
+        return not line.found or (best is not None and any(_same_drug(c, best) for c in line.found))
 
     def open(self, line: _Line) -> None:
         self.current = Draft(line.row.photo, code=line.code, code_text=line.code_text, columns=self.columns)
@@ -239,6 +239,8 @@ class _Drafter:
             self.current.tokens.extend(line.usage)  # type: ignore[union-attr]
         elif self.continues(line):
             self.add_name(line)
+            if line.code is not None:
+                self.current.code, self.current.code_text = line.code, line.code_text  # type: ignore[union-attr]
         elif self.is_drug(line):
             self.open(line)
         else:
