@@ -88,7 +88,7 @@ class OcrSettings(BaseModel):
     # drug 97.3 → 98.0%, dose 98.6 → 99.1%, frequency 98.3 → 99.4%, total 97.6 → 99.0%, days
     # 98.8 → 99.2%; real slips unchanged. `as_taken`: the photo as it came.
     ink: Literal["lightest", "paper", "as_taken"] = "paper"
-    # A pixel whose channels spread more than this (0-255) is coloured.
+    # A pixel whose chroma lies farther than this (0-255) from the paper's is coloured (ink.py).
     colour_spread: int = Field(default=40, ge=0, le=255)
 
 

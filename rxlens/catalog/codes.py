@@ -26,9 +26,14 @@ _TO_DIGIT = str.maketrans(
 _TO_LETTER = str.maketrans({"8": "B", "0": "O", "1": "I", "5": "S", "6": "G", "2": "Z"})
 
 
+def _printed(text: str) -> str:
+    """A printed code as its characters: folded, without the spaces and dots OCR puts in."""
+    return re.sub(r"[\s\-_.]", "", fold(text))
+
+
 def repair_code(text: str) -> str | None:
     """The code a printed token stands for, or None when it cannot be one."""
-    token = re.sub(r"[\s\-_.]", "", fold(text))
+    token = _printed(text)
     if len(token) != 10:
         return None
     code = token[0].translate(_TO_LETTER) + token[1] + token[2:8].translate(_TO_DIGIT) + token[8:]
@@ -38,7 +43,7 @@ def repair_code(text: str) -> str | None:
 def misread_as(printed: str, codes: list[str]) -> bool:
     """One of `codes` differs from the printed code only where a letter stood among its digits
     (`AC4314Z100` for AC43141100): a misread of that code, not a code of its own."""
-    token = re.sub(r"[\s\-_.]", "", fold(printed))
+    token = _printed(printed)
     for code in codes:
         if len(code) != len(token):
             continue

@@ -113,7 +113,7 @@ def _spans(text: str) -> list[tuple[int, int, Kind, Found]]:
         if sum(ch.isdigit() for ch in m.group(0)) >= 5:
             found.append((m.start(), m.end(), "code", m))
     for f in grammar.find_all(text):
-        if free(*f.span) and not (not f.known and _NAME_WORD_AFTER.match(text, f.span[1])):
+        if free(*f.span) and (f.known or not _NAME_WORD_AFTER.match(text, f.span[1])):
             found.append((f.span[0], f.span[1], "frequency", f))
     kinds: list[tuple[Kind, re.Pattern[str]]] = [
         ("id", _ID_RE),
