@@ -235,3 +235,22 @@ def test_a_strength_in_the_dose_place_is_no_dose(
     """Twenty tablets at once is no dose: a number that large is a strength or a misplaced cell."""
     record = _one_row(cells, bundled_index)
     assert [m.dose_quantity for m in record.medications] == [dose]
+
+
+@pytest.mark.parametrize("strength", ["25/100", "25/250"])
+def test_the_code_tells_which_product_a_shared_name_means(bundled_index: MatchIndex, strength: str) -> None:
+    """SINEMET 25/100 and 25/250 both answer to `Sinemet Tablets`: the printed code decides."""
+    named = [c for c in bundled_index.match("SINEMET TABLETS", limit=10) if c.accepted]
+    product = next(c.product for c in named if strength in c.product.name_en)
+    code = product.nhi_codes[0]
+    record = _one_row(["Sinemet Tablets", "QD&HS", "6 TAB", code], bundled_index)
+    assert [m.matched_drug_id for m in record.medications] == [product.id]
+
+
+def test_a_unitless_strength_ending_the_name_cell_is_the_name(bundled_index: MatchIndex) -> None:
+    """`CONCOR 1.25` | `0.500`: an imported brand prints its strength without a unit; the next
+    cell holds the dose."""
+    record = _one_row(["CONCOR 1.25", "0.500", "HSPRN", "30天", "10.0"], bundled_index)
+    med = record.medications[0]
+    assert (med.dose_quantity, med.total_quantity) == (0.5, 10.0)
+    assert "1.25" in med.printed_name and "1.25" in med.drug_name_en, med.drug_name_en

@@ -95,6 +95,16 @@ from rxlens.catalog.normalize import Strength, normalize
         ),
         pytest.param("KINTHREE FILM TABLETS 9.6MG", "KINTHREE", [Strength(9.6, "MG")], id="film-alone"),
         pytest.param(
+            "VOKER FILM COATES TABLETS 40MG", "VOKER", [Strength(40, "MG")], id="licence-misspelt-coated"
+        ),
+        pytest.param("LOPIRIN ENTERIC-CAATED TABLETS", "LOPIRIN", [], id="ocr-misread-coated"),
+        pytest.param("CETADIME FOR INJETION", "CETADIME", [], id="misspelt-injection"),
+        pytest.param("REALEASE POWDER", "REALEASE", [], id="a-brand-one-letter-from-release-stays"),
+        pytest.param("ANTIASTH SLOW RELEASE TABLETS", "ANTIASTHSLOW", [], id="bare-release-is-a-form-word"),
+        pytest.param(
+            'WUNTON TABLETS"W.P. 25MG', "WUNTON", [Strength(25, "MG")], id="glued-maker-initials-never-closed"
+        ),
+        pytest.param(
             "CEMINE EC. TABLETS 10MG", "CEMINE", [Strength(10, "MG")], id="ec-without-its-inner-dot"
         ),
     ],

@@ -88,6 +88,7 @@ class _Printed:
     """What a line says besides the name, each part empty when it says nothing of it."""
 
     strengths: frozenset[float]
+    bare: frozenset[float]  # numbers printed without a unit (`CONCOR 1.25`, `SINEMET 25/250`)
     generics: frozenset[str]
     form: frozenset[str]
     maker: frozenset[str]
@@ -253,6 +254,7 @@ class MatchIndex:
         whole = normalize(text)
         printed = _Printed(
             query_strengths(whole.strengths),
+            frozenset(round(s.value, 4) for s in whole.strengths if not s.unit),
             self._ingredients.printed(whole.generics),
             # Latin words only: Chinese names are full of form characters (鼻康速錠 is a tablet).
             form_class(CJK_RE.sub(" ", text)),
@@ -297,13 +299,24 @@ class MatchIndex:
         accepted = bool(agreeing) and generic_ok and form_ok and plausible and (own or strength != "differs")
         # 5/160 mg prefers the 5/160 product to the 5/80 one that shares only the 5.
         overlap = len(wanted & have) / len(wanted) if wanted and have else 0.0
+        # Unitless numbers may be anything (a dose, a count): they only order products alike.
+        bare = len(printed.bare & have) / len(printed.bare) if printed.bare and have else 0.0
         product = self.products[i]
         named = 1.0 if product.name_zh or product.name_en else 0.0
         kind = _KIND_RANK[best.key.kinds[i]]
         exactness = kind - (len(product.ingredients) > 1)
         # Only where the printed words name products (a printed generic names all its makers alike).
         closeness = closeness_of(printed.text, product) if accepted and kind == _KIND_RANK["name_en"] else 0.0
-        order = (accepted, round(score, 1), overlap, closeness, exactness, named, math.log1p(product.volume))
+        order = (
+            accepted,
+            round(score, 1),
+            overlap,
+            bare,
+            closeness,
+            exactness,
+            named,
+            math.log1p(product.volume),
+        )
         flags = (strength, generic_ok, form_ok, bool(agreeing))
         return _Verdict(i, best, score, accepted, order, *flags)
 

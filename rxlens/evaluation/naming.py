@@ -25,8 +25,9 @@ _FORM_SHORT = {"TAB": ["tab", "Tab", "TAB"], "CAP": ["cap", "Cap", "CAP"]}
 def brand(name_en: str) -> str:
     """Leading words up to the first form word, number or bracket: `CRESTOR 10MG FILM…` → Crestor."""
     words: list[str] = []
-    for word in re.split(r"\s+", name_en.strip()):
-        clean = word.strip('"“”〝〞,').upper()
+    # A quote or bracket glued to a word starts a word of its own (`Capsules“Taiten”(…)`).
+    for word in re.split(r"\s+|(?=[\"“〝(（])", name_en.strip()):
+        clean = word.strip('"“”〝〞,').upper().rstrip(".")
         # A quoted word is the maker (`PREDNISOLONE "KUANG NAN"`), never part of the brand.
         if (
             not clean

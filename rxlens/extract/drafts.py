@@ -19,7 +19,8 @@ from rxlens.catalog.evidence import same_ingredients
 from rxlens.catalog.index import Candidate
 from rxlens.catalog.keys import canonical
 from rxlens.catalog.normalize import STRENGTH_RE
-from rxlens.extract.tokens import Token, has_usage, name_text, tokenize
+from rxlens.extract.row_tokens import WORD_RE, inside_words, row_tokens
+from rxlens.extract.tokens import Token, has_usage, name_text
 from rxlens.layout.rows import Columns, Row, find_columns, group_rows
 from rxlens.ocr.base import TextLine
 
@@ -66,7 +67,10 @@ class Draft:
         named = self.joint or (self.candidates[0] if self.candidates else [])
         if self.code is None:
             return named[0] if named else None
-        agreeing = [c for c in named if _same_drug(c, self.code)]
+        # The code's own product among the names the row could be (SINEMET 25/100 and 25/250
+        # both print SINEMET): the code tells which.
+        agreeing = [c for c in named if c.product.id == self.code.product.id]
+        agreeing = agreeing or [c for c in named if _same_drug(c, self.code)]
         # A code whose one letter among its digits (`AC4314Z100`) was repaired to another licence's
         # code may as well be the named product's (AC43141100): the name decides. A code printed
         # in clean digits stands (a maker's mono and combination licences are one number apart).
@@ -87,13 +91,9 @@ def _same_drug(a: Candidate, b: Candidate) -> bool:
     return a.product.id == b.product.id or (bool(mine) and same_ingredients(mine, theirs))
 
 
-# A word of a name: three Latin letters or two CJK characters in a row (not `健 保 天`).
-_WORD_RE = re.compile(r"[A-Z]{3,}|[\u4e00-\u9fff]{2,}")
-
-
 def looks_like_a_drug(text: str) -> bool:
     """Without a catalog answer: a name word beside a strength or a dosage form word."""
-    named = _WORD_RE.search(_FORM_RE.sub(" ", STRENGTH_RE.sub(" ", text)))
+    named = WORD_RE.search(_FORM_RE.sub(" ", STRENGTH_RE.sub(" ", text)))
     return bool(named) and bool(STRENGTH_RE.search(text) or _FORM_RE.search(text))
 
 
@@ -119,30 +119,8 @@ class _Line:
         return [
             t
             for i, t in enumerate(self.tokens)
-            if i >= start and t.kind not in ("text", "strength") and not _inside_words(self.tokens, i)
+            if i >= start and t.kind not in ("text", "strength") and not inside_words(self.tokens, i)
         ]
-
-
-def _inside_words(tokens: list[Token], i: int) -> bool:
-    """A bare number glued to the letters after it, between words of one OCR line, is part of
-    the name (`FUNASIN CAPSt 11SN|0` is a misread `5MG`), not a dose. A spaced one (`PANADOL 1 T
-    QD`, a unit misread) stays a dose."""
-    if tokens[i].kind != "number" or not 0 < i < len(tokens) - 1:
-        return False
-    before, number, after = tokens[i - 1], tokens[i], tokens[i + 1]
-    if not (before.kind == after.kind == "text" and before.cell is number.cell is after.cell):
-        return False
-    glued = re.search(re.escape(number.text) + r"[A-Z]", number.cell.text.upper())
-    return glued is not None and after.text[:1].isalpha()
-
-
-def _stray(token: Token, columns: Columns | None, photo: int) -> bool:
-    """Letters and digits that start under another column's header (`VCG18` in 健保碼, `S4` in
-    天數): a code or number half lost under glare or a stamp, never a word of the name."""
-    if token.kind != "text" or columns is None or columns.photo != photo or "name" not in columns.edges:
-        return False
-    mixed = bool(re.search(r"\d", token.text)) and bool(re.search(r"[A-Z]", token.text.upper()))
-    return mixed and columns.column_at(token.cell.left) not in ("name", None)
 
 
 def _under(cell: TextLine | None, name: TextLine | None) -> bool:
@@ -164,7 +142,7 @@ class _Drafter:
         self.previous_was_name = False
 
     def read(self, row: Row) -> _Line:
-        tokens = [t for t in tokenize(row) if not _stray(t, self.columns, row.photo)]
+        tokens = row_tokens(row, self.columns)
         name = name_text(tokens)
         code, code_text = None, None
         for t in tokens:
@@ -193,7 +171,7 @@ class _Drafter:
         """Words in the name column and a frequency on the row: a drug, though its name shows no
         strength or form (`SINZOLE OPHTHALMIC SOIUTIO`, `… QING LIANG OIL`)."""
         cell = line.name_cell
-        if self.columns is None or cell is None or not _WORD_RE.search(line.name):
+        if self.columns is None or cell is None or not WORD_RE.search(line.name):
             return False
         named = self.columns.column_at(cell.left) == "name"
         return named and any(t.kind == "frequency" and t.frequency and t.frequency.known for t in line.tokens)
@@ -202,7 +180,7 @@ class _Drafter:
         """A name row with no usage right under a drug row: the same drug, named again."""
         if not self.previous_was_name or self.current is None or has_usage(line.tokens):
             return False
-        if not _WORD_RE.search(line.name) or _labelled(line.row):
+        if not WORD_RE.search(line.name) or _labelled(line.row):
             return False
         if not _under(line.name_cell, self.current.name_cell):
             return False  # a stamp or signature beside the table, not the name's next line
@@ -249,7 +227,7 @@ class _Drafter:
     def _code_of_the_name_above(self, line: _Line) -> bool:
         """A code alone on its row right under a name without one: that drug's code (a table's
         far column that OCR reads as a row of its own)."""
-        alone = line.code is not None and not _WORD_RE.search(line.name) and not has_usage(line.tokens)
+        alone = line.code is not None and not WORD_RE.search(line.name) and not has_usage(line.tokens)
         return alone and self.previous_was_name and self.current is not None and self.current.code is None
 
     def _name_of_the_code_above(self, line: _Line) -> bool:
@@ -270,7 +248,7 @@ class _Drafter:
         self.current, self.previous_was_name = None, False
 
     def usage(self, line: _Line) -> None:
-        if has_usage(line.tokens) or _WORD_RE.search(line.name):
+        if has_usage(line.tokens) or WORD_RE.search(line.name):
             self.previous_was_name = False  # a tick or smudge between two name lines is no break
         if self.current is None:
             return

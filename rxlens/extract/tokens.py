@@ -57,7 +57,10 @@ _UNIT_RE = re.compile(rf"(?:(?<=\s)|^)(?:{_UNITS})(?=\s|$)")
 _GLUED_UNIT_RE = re.compile(r"(?<![A-Z])(TABS?|CAPS?)(?=QD|BID|TID|QID|QOD|QW|QN|HS|PRN|STAT|Q\d)")
 # A half tablet is printed 1/2 as often as 0.5. A number between a letter with a hyphen and a
 # letter is part of a name (`TS-1CAPSULES`; `TAB-1 QD` keeps its dose).
-_NUMBER_RE = re.compile(r"(?<![A-Z\d./])(?!(?<=[A-Z]-)\d+[A-Z])(?:\d/\d(?![\d/])|\d+(?:\.\d+)?)(?![\d.])")
+# Not a number: one of slashed numbers with more digits than a half (`SINEMET 25/250`, a strength).
+_NUMBER_RE = re.compile(
+    r"(?<![A-Z\d./])(?!(?<=[A-Z]-)\d+[A-Z])(?:\d/\d(?![\d/])|\d+(?:\.\d+)?(?!/\d))(?![\d.])"
+)
 DOSE_WORDS = ("每次", "每回", "一次", "服用", "使用")
 TOTAL_WORDS = ("共", "總量", "總數量", "總數", "合計", "數量")
 
