@@ -3,12 +3,15 @@ with a test that runs in milliseconds. Fixtures are invented, modelled on real l
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from rxlens.catalog.index import MatchIndex
 from rxlens.extract.record import build_record
 from rxlens.extract.tokens import name_text, tokenize
 from rxlens.layout.rows import find_columns, group_rows
+from rxlens.ocr.base import TextLine
 from rxlens.result import AnalysisResult, Medication
 from tests.linefixtures import lines_of, load, stacked, text_line
 
@@ -89,6 +92,43 @@ def test_drifting_rows_keep_their_own_cells() -> None:
     rows = group_rows(lines_of(load("rows_code_table")))
     drug_rows = [r for r in rows if r.text.startswith("BC")]
     assert [r.text.split()[-1] for r in drug_rows] == ["28.0", "14.0", "28.0", "112.0"]
+
+
+def _tilted(text: str, x0: float, y0: float, width: float, degrees: float) -> TextLine:
+    """A line as an engine boxes it on a page turned `degrees` (its quad turned with it)."""
+    rise, height = math.tan(math.radians(degrees)), 34.0
+    corners = ((x0, y0), (x0 + width, y0 + rise * width), (x0 + width, y0 + rise * width + height))
+    return TextLine(text, (*corners, (x0, y0 + height)), 0.95, 0)
+
+
+def test_a_long_name_on_a_tilted_page_keeps_its_usage() -> None:
+    """At -4° a 440 px name line has an upright box twice a letter's height: it is no stamp, and
+    the usage cells further right (higher up the page) stay in its row."""
+    lines = [
+        _tilted("Const-K Extended-Release Tablets 750mg", 180, 585, 470, -4),
+        _tilted("舒補鉀持續性藥效錠750毫克", 180, 625, 300, -4),
+        _tilted("2", 780, 543, 20, -4),
+        _tilted("QAM&HS", 1000, 528, 95, -4),
+        _tilted("12 TAB", 1240, 510, 75, -4),
+        *(text_line(f"{n}", [60, 700 + 40 * n, 84, 734 + 40 * n]) for n in range(6)),  # row numbers
+    ]
+    rows = group_rows(lines)
+    assert [r.text for r in rows][:2] == [
+        "Const-K Extended-Release Tablets 750mg 2 QAM&HS 12 TAB",
+        "舒補鉀持續性藥效錠750毫克",
+    ]
+
+
+def test_a_turned_stamp_line_joins_no_row() -> None:
+    """A stamp's name turned 15° against the print sits level with a drug row: it never joins
+    (its upright box is not tall enough to tell)."""
+    lines = [
+        text_line("Cationorm, ophthalmic emulsion", [100, 300, 500, 334]),
+        _tilted("陳冠品", 520, 296, 75, 15),
+        text_line("1 QID OU", [700, 302, 820, 336]),
+    ]
+    rows = group_rows(lines)
+    assert [r.text for r in rows if "QID" in r.text] == ["Cationorm, ophthalmic emulsion 1 QID OU"]
 
 
 def test_a_tall_stamp_glues_no_rows() -> None:

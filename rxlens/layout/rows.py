@@ -14,9 +14,12 @@ from rxlens.ocr.base import TextLine
 # Following the row cell by cell copes with photos whose rows bend (perspective, curled paper),
 # where one global rotation lines up a table's columns with the wrong names.
 ROW_TOLERANCE = 0.5
-# Boxes taller than this many median heights are stamps, vertical headers or rotated text:
-# they never join a row, so one of them cannot glue two table rows together.
+# Lines thicker than this many median heights (measured across the text, so a long line on a
+# tilted page is not thick), or turned more than ASKEW radians from the page's text, are stamps,
+# vertical headers or handwriting: they never join a row, so one of them cannot glue two table
+# rows together or take a row's place.
 TALL = 1.8
+ASKEW = math.radians(10)
 # A row's last cell may reach this share of a line height past the next cell's left edge.
 OVERLAP = 0.5
 
@@ -56,7 +59,7 @@ def _angle(line: TextLine) -> float:
 
 
 def median_height(lines: list[TextLine]) -> float:
-    return statistics.median(ln.height for ln in lines) if lines else 0.0
+    return statistics.median(ln.thickness for ln in lines) if lines else 0.0
 
 
 def slope(lines: list[TextLine]) -> float:
@@ -69,10 +72,14 @@ def _centre_x(line: TextLine) -> float:
     return (line.left + line.right) / 2
 
 
+def _apart(line: TextLine, rise: float, height: float) -> bool:
+    return line.thickness > TALL * height or abs(_angle(line) - math.atan(rise)) > ASKEW
+
+
 def _distance(row: Row, line: TextLine, rise: float, height: float) -> float | None:
     """How far the line sits from where the row, carried on at the slope, would be."""
     last = row.cells[-1]
-    if last.right > line.left + OVERLAP * height or last.height > TALL * height:
+    if last.right > line.left + OVERLAP * height or _apart(last, rise, height):
         return None
     expected = last.centre + rise * (_centre_x(line) - _centre_x(last))
     gap = abs(expected - line.centre)
@@ -84,7 +91,7 @@ def group_rows(lines: list[TextLine]) -> list[Row]:
     height, rise = median_height(lines), slope(lines)
     rows: list[Row] = []
     for line in sorted(lines, key=lambda ln: (ln.left, ln.centre)):
-        near = [] if line.height > TALL * height else rows
+        near = [] if _apart(line, rise, height) else rows
         scored = [(d, i) for i, r in enumerate(near) if (d := _distance(r, line, rise, height)) is not None]
         if scored:
             rows[min(scored)[1]].cells.append(line)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -52,6 +53,13 @@ class TextLine:
     @property
     def height(self) -> float:
         return self.bottom - self.top
+
+    @property
+    def thickness(self) -> float:
+        """The height across the text, not across the page: a long line on a tilted page has a
+        tall upright box (440 px of text at 4° spans 63 px for 34 px letters)."""
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3) = self.box
+        return (math.hypot(x3 - x0, y3 - y0) + math.hypot(x2 - x1, y2 - y1)) / 2
 
 
 class OcrEngine(Protocol):
