@@ -221,6 +221,7 @@ def test_columns_from_header_words(cells: list[str], columns: set[str] | None) -
             "PANADOL TAB-1 QD", ["text", "number", "frequency"], "PANADOL TAB-", id="dose-after-a-hyphen"
         ),
         pytest.param("TS-1CAPSULES 25MG", ["text", "strength"], "TS-1CAPSULES 25MG", id="after-hyphen"),
+        pytest.param("0.5 Tab QDHS1.6.1 PO", ["amount", "frequency"], "", id="stamp-date-glued-to-a-code"),
     ],
 )
 def test_typed_tokens(text: str, kinds: list[str], name: str) -> None:

@@ -229,6 +229,8 @@ def test_doctor_under_label(label: str, name_x: float, expected: str | None) -> 
         pytest.param(["領藥日期：2025-05-06"], "2025-05-06", id="dispensing-label-on-a-bag"),
         pytest.param(["就醫日期:1140410 科目:眼科"], "2025-04-10", id="roc-seven-digits-labelled"),
         pytest.param(["卡號 1140410"], None, id="roc-seven-digits-unlabelled"),
+        pytest.param(["調劑日期：113.0630", "110.6.25"], "2024-06-30", id="roc-date-lost-a-dot-labelled"),
+        pytest.param(["單價 113.0630"], None, id="roc-date-lost-a-dot-unlabelled"),
         pytest.param([["就醫日期", "1130915", "給藥日份", "14"]], "2024-09-15", id="boxed-label-cell"),
         pytest.param(
             ["出生日期 60/01/01", "114/05/06"], "2025-05-06", id="birth-date-is-not-a-plain-date-label"

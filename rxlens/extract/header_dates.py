@@ -18,6 +18,8 @@ _DATE_RES = [
 # only when a label or a time of day says so: IDs look the same. OCR glues the time on
 # (2025041408:35), so the date may end where a time starts.
 _COMPACT_RE = re.compile(r"(?<!\d)((?:19|20)\d{2}|1[01]\d)(\d{2})(\d{2})(?=\d{2}:\d{2}|(?!\d))")
+# … and an ROC date whose second dot OCR lost (`調劑日期：113.0630`).
+_ROC_ONE_DOT_RE = re.compile(r"(?<![\d/.-])(1[01]\d)\.(\d{2})(\d{2})(?![\d/.])")
 # A day without a year (03月31日), as refill windows print them under a dated header.
 _MONTH_DAY_RE = re.compile(r"(?<!\d)(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
@@ -42,7 +44,7 @@ def find_dates(text: str, compact: bool = False) -> list[DateHit]:
     keeps the length of CJK and ASCII text)."""
     folded, hits = fold(text), []
     taken: set[int] = set()
-    for pattern in _DATE_RES + ([_COMPACT_RE] if compact else []):
+    for pattern in _DATE_RES + ([_COMPACT_RE, _ROC_ONE_DOT_RE] if compact else []):
         for m in pattern.finditer(folded):
             if taken & set(range(m.start(), m.end())):
                 continue

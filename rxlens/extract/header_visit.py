@@ -50,8 +50,9 @@ def _score(text: str, hit: DateHit, label: str | None) -> float | None:
     """How surely a date is the visit date, from its label."""
     if (label and _OTHER_LABEL.fullmatch(label)) or _RANGE_AFTER.match(text[hit.end :]):
         return None
-    if not label and text[hit.start : hit.end].isdigit() and not _CLOCK_AFTER.match(text[hit.end :]):
-        return None  # 20250416 or 1140416 alone may be any number; with a time it is a date
+    compact = re.fullmatch(r"\d+(?:\.\d{4})?", text[hit.start : hit.end])
+    if not label and compact and not _CLOCK_AFTER.match(text[hit.end :]):
+        return None  # 20250416, 1140416 or 114.0416 alone may be any number; with a time it is a date
     score = _LABEL_WEIGHT.get(label, 3.0) if label else 1.0
     if _CLOCK_AFTER.match(text[hit.end :]):
         score -= 0.5  # a print or issue time stamp

@@ -161,8 +161,13 @@ def _zeros(m: re.Match[str]) -> str:
 _GLUED_CODE_RE = re.compile(r"(?<![A-Z0-9])([A-Z][0-9A-Z]\d{6}[0-9A-Z]\d)(?=[A-Z]{3})")
 
 
+# A stamp's dotted date read into a cell (`QDHS1.6.1` under `111.6.1`): no code ends in one.
+_GLUED_DATE_RE = re.compile(r"(?<=[A-Z])(?=\d{1,3}\.\d{1,2}\.\d{1,2}(?![\d.]))")
+
+
 def cell_tokens(cell: TextLine) -> list[Token]:
     text = _GLUED_CODE_RE.sub(r"\1 ", _GLUED_UNIT_RE.sub(r"\1 ", fold(cell.text)))
+    text = _GLUED_DATE_RE.sub(" ", text)
     text = _O_IN_STRENGTH_RE.sub(_zeros, text)
     width = (cell.right - cell.left) / max(len(text), 1)
     tokens: list[Token] = []
