@@ -95,6 +95,13 @@ from rxlens.catalog.normalize import Strength, normalize
         ),
         pytest.param("KINTHREE FILM TABLETS 9.6MG", "KINTHREE", [Strength(9.6, "MG")], id="film-alone"),
         pytest.param(
+            "固糖平持續性蔓效錠 500毫克", "固糖平", [Strength(500, "MG")], id="long-zh-form-one-char-off"
+        ),
+        pytest.param("妥癲平膜衣錦 50毫克", "妥癲平", [Strength(50, "MG")], id="錠-read-錦-ending-a-name"),
+        pytest.param("布克芬蹤(布克利啶)", "布克芬", [], id="錠-read-蹤-before-a-bracket"),
+        pytest.param("寶齡富錦速克痛錠", "寶齡富錦速克痛", [], id="錦-inside-a-name-stays"),
+        pytest.param("必長寧膜衣錠", "必長寧", [], id="a-name-ending-like-a-long-form-stays"),
+        pytest.param(
             "VOKER FILM COATES TABLETS 40MG", "VOKER", [Strength(40, "MG")], id="licence-misspelt-coated"
         ),
         pytest.param("LOPIRIN ENTERIC-CAATED TABLETS", "LOPIRIN", [], id="ocr-misread-coated"),

@@ -136,7 +136,13 @@ _EN_FORM_SUFFIX_RE = re.compile(
 )
 # Runs of form words, glued or not ("FILM-COATEDTABLETS").
 _EN_FORM_RE = re.compile(r"\b(?:(?:" + "".join(_EN_FORMS.split()) + r")[\s-]*)+(?![A-Z])")
-_ZH_FORM_RE = re.compile("|".join(map(re.escape, _ZH_FORMS)))
+# A long form word with one character misread (持續性蔓效錠) is still the form word.
+# Only the long ones, and not at either end: `必長寧膜衣錠` is not a misread 長效膜衣錠, and
+# `持續性藥效顆粒劑` no misread 持續性藥效錠.
+_ZH_FUZZY_FORMS = [
+    f[:i] + "[^ ]" + f[i + 1 :] for f in _ZH_FORMS if len(f) >= 6 for i in range(1, len(f) - 1)
+]
+_ZH_FORM_RE = re.compile("|".join([*_ZH_FUZZY_FORMS, *map(re.escape, _ZH_FORMS)]))
 _NON_KEY_RE = re.compile(r"[^0-9A-Z\u3400-\u9fff]+")
 # 膜衣錠 cut short at the edge of a label or column ("法瑪鎮膜").
 _ZH_CUT_FORM_RE = re.compile(r"(?<=[\u3400-\u9fff]{2})膜衣?$")
@@ -180,8 +186,11 @@ def fold(text: str) -> str:
     return to_traditional(text).upper().translate(_VARIANTS)
 
 
-# OCR reads the form character 錠 as 綻, which no licensed drug name holds.
+# OCR reads the form character 錠 as 綻, which no licensed drug name holds; and, where a name
+# ends (before its strength, a bracket or the line's end), as 錦, 蹤, 編, 鍵 or 碇, with which no
+# licensed name ends (checked on the bundled catalog; 錦 is inside a maker's name, 寶齡富錦).
 _OCR_CJK = str.maketrans({"綻": "錠"})
+_ZH_FORM_END_RE = re.compile(r"(?<=[\u3400-\u9fff])[錦蹤編鍵碇](?=\s*(?:\d|[(（]|$))")
 
 
 # A strength whose digits OCR read as look-alike letters (`/OMG/LVUMG` for 75MG/100MG,
@@ -195,7 +204,7 @@ _GARBLED_STRENGTH_RE = re.compile(
 def repair_ocr_digits(text: str) -> str:
     """`LORAZEPAMO.5MG` → `LORAZEPAM 0.5MG`: a letter O where a number starts or continues;
     and the look-alike characters of `_OCR_CJK`."""
-    text = text.translate(_OCR_CJK)
+    text = _ZH_FORM_END_RE.sub("錠", text.translate(_OCR_CJK))
     text = re.sub(r"O(?=[.,]\d)", " 0", text)
     text = re.sub(r"(?<=\d)O", "0", text)
     text = re.sub(r"(?<![A-Z\d.])[IL](?=\s?MG\b)", "1", text)  # `IMG`: the 1 of 1MG read as a letter
