@@ -295,3 +295,21 @@ def test_a_unitless_strength_ending_the_name_cell_is_the_name(bundled_index: Mat
     med = record.medications[0]
     assert (med.dose_quantity, med.total_quantity) == (0.5, 10.0)
     assert "1.25" in med.printed_name and "1.25" in med.drug_name_en, med.drug_name_en
+
+
+def test_a_stamp_word_between_a_drugs_name_lines_is_no_break(bundled_index: MatchIndex) -> None:
+    """A pharmacist's stamp turned against the print is a row of its own (`藥師`) between a
+    bag's English and Chinese name: the Chinese line still names the same drug, the usage below
+    is still its usage."""
+    texts = [
+        "Aminophylline 100 mg",
+        "藥師",
+        '"榮民"氨基非林錠100毫克',
+        "用法：QD一天1次 每次 0.25 顆",
+        "總量：3.5顆 共14天",
+    ]
+    lines = [text_line(t, [60, 40 + 50 * i, 60 + 28 * len(t), 74 + 50 * i]) for i, t in enumerate(texts)]
+    record = build_record({0: lines}, bundled_index, {0: (1200, 800)})
+    assert [(m.dose_quantity, m.frequency_count_code, m.total_quantity) for m in record.medications] == [
+        (0.25, "QD", 3.5)
+    ]

@@ -206,6 +206,8 @@ class _Drafter:
         if self.columns is None and (header := find_columns(row)):
             self.columns = header
             return
+        if _STAMP_RE.fullmatch(row.text) and self.current is not None and not self._has_read_usage():
+            return  # a stamp's word on a row of its own between a drug's name lines (`藥師`)
         line = self.read(row)
         if _TABLE_END_RE.search(row.text) and line.code is None and not line.found and self._has_read_usage():
             self.end_table()
