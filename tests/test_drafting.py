@@ -313,3 +313,13 @@ def test_a_stamp_word_between_a_drugs_name_lines_is_no_break(bundled_index: Matc
     assert [(m.dose_quantity, m.frequency_count_code, m.total_quantity) for m in record.medications] == [
         (0.25, "QD", 3.5)
     ]
+
+
+def test_a_lone_digit_whose_box_tilts_stays_in_its_row() -> None:
+    """A one-character box tilts with its glyph: too narrow to show a turn, it is no stamp."""
+    lines = [
+        text_line("NORVASC 5MG TAB", [40, 100, 400, 134]),
+        _tilted("1", 430, 100, 18, 12),
+        text_line("QD", [480, 100, 530, 134]),
+    ]
+    assert [r.text for r in group_rows(lines)] == ["NORVASC 5MG TAB 1 QD"]

@@ -241,7 +241,8 @@ _FORM_WORDS = (
     "INJECTION",
     "OINTMENT",
     "SUSPENSION",
-)  # fmt: skip (not RELEASE: REALEASE is a brand)
+)  # fmt: skip
+# (Not RELEASE: REALEASE is a brand.)
 _WORD_RE = re.compile(r"(?<![A-Z-])[A-Z]{5,11}(?![A-Z])")  # a word of its own (ERISPAN-STABLETS is not)
 # A coating whose COATED OCR or the licence misspelt (`ENTERIC-CAATED`, `FILM COATES`).
 _COATING_RE = re.compile(r"\b(?:FILM|ENTERIC|SUGAR)[-\s]?([A-Z]{5,7})(?![A-Z])")

@@ -38,6 +38,10 @@ _NOT_A_DRUG_RE = re.compile(
 _STAMP_RE = re.compile(r"\W*(?:藥局|藥師|醫師|診所|醫院|已調劑|以下空白)\W*")
 
 
+# A stamp's word alone on a row (`以下空白` is no stamp: it ends the list).
+_STAMP_WORD_RE = re.compile(r"\W*(?:藥局|藥師|醫師|已調劑)\W*")
+
+
 def _labelled(row: Row) -> bool:
     cells = [c.text for c in row.cells]
     words = [t for t in cells if not _STAMP_RE.fullmatch(t)] if len(cells) > 1 else cells
@@ -69,12 +73,13 @@ class Draft:
             return named[0] if named else None
         # The code's own product among the names the row could be (SINEMET 25/100 and 25/250
         # both print SINEMET): the code tells which.
-        agreeing = [c for c in named if c.product.id == self.code.product.id]
+        printed = self.code_text or ""
+        exact = printed in self.code.product.nhi_codes  # a repaired code may be a sibling's
+        agreeing = [c for c in named if exact and c.product.id == self.code.product.id]
         agreeing = agreeing or [c for c in named if _same_drug(c, self.code)]
         # A code whose one letter among its digits (`AC4314Z100`) was repaired to another licence's
         # code may as well be the named product's (AC43141100): the name decides. A code printed
         # in clean digits stands (a maker's mono and combination licences are one number apart).
-        printed = self.code_text or ""
         agreeing = agreeing or [c for c in named if misread_as(printed, c.product.nhi_codes)]
         if agreeing:
             return agreeing[0]
@@ -206,7 +211,7 @@ class _Drafter:
         if self.columns is None and (header := find_columns(row)):
             self.columns = header
             return
-        if _STAMP_RE.fullmatch(row.text) and self.current is not None and not self._has_read_usage():
+        if _STAMP_WORD_RE.fullmatch(row.text) and self.current is not None and not self._has_read_usage():
             return  # a stamp's word on a row of its own between a drug's name lines (`藥師`)
         line = self.read(row)
         if _TABLE_END_RE.search(row.text) and line.code is None and not line.found and self._has_read_usage():

@@ -17,7 +17,7 @@ WORD_RE = re.compile(r"[A-Z]{3,}|[\u4e00-\u9fff]{2,}")
 
 
 def row_tokens(row: Row, columns: Columns | None) -> list[Token]:
-    return _name_numbers([t for t in tokenize(row) if not _stray(t, columns, row.photo)])
+    return _name_numbers([t for t in tokenize(row) if not _stray(t, columns, row.photo)], columns)
 
 
 def inside_words(tokens: list[Token], i: int) -> bool:
@@ -33,7 +33,7 @@ def inside_words(tokens: list[Token], i: int) -> bool:
     return glued is not None and after.text[:1].isalpha()
 
 
-def _name_numbers(tokens: list[Token]) -> list[Token]:
+def _name_numbers(tokens: list[Token], columns: Columns | None) -> list[Token]:
     """A bare number ending the name's own cell, with a number or amount in the next cell, is
     part of the name (`CONCOR 1.25` | `0.500`: an imported brand prints its strength without a
     unit); the next cell holds the dose."""
@@ -41,7 +41,9 @@ def _name_numbers(tokens: list[Token]) -> list[Token]:
     for i in range(1, len(out) - 1):
         before, number, after = out[i - 1], out[i], out[i + 1]
         ends_cell = number.cell is before.cell and after.cell is not number.cell
-        named = before.kind == "text" and WORD_RE.search(before.text) is not None
+        # A Latin brand (imported brands print unitless strengths), in the name's column.
+        named = before.kind == "text" and re.search(r"[A-Z]{3}", before.text) is not None
+        named = named and _in_name_column(number, columns)
         if number.kind == "number" and named and ends_cell and after.kind in ("number", "amount"):
             out[i] = replace(number, kind="text")
     return out
@@ -54,3 +56,10 @@ def _stray(token: Token, columns: Columns | None, photo: int) -> bool:
         return False
     mixed = bool(re.search(r"\d", token.text)) and bool(re.search(r"[A-Z]", token.text.upper()))
     return mixed and columns.column_at(token.cell.left) not in ("name", None)
+
+
+def _in_name_column(token: Token, columns: Columns | None) -> bool:
+    """Where the table's header says so, or where there is no header to ask."""
+    if columns is None or columns.photo != token.cell.photo or "name" not in columns.edges:
+        return True
+    return columns.column_at(token.cell.left) in ("name", None)

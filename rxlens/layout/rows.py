@@ -73,7 +73,10 @@ def _centre_x(line: TextLine) -> float:
 
 
 def _apart(line: TextLine, rise: float, height: float) -> bool:
-    return line.thickness > TALL * height or abs(_angle(line) - math.atan(rise)) > ASKEW
+    # Only a box wide enough to show an angle can be turned (slope() trusts the same ones): a
+    # lone digit's box tilts with its glyph.
+    wide = line.right - line.left > 2 * line.thickness
+    return line.thickness > TALL * height or (wide and abs(_angle(line) - math.atan(rise)) > ASKEW)
 
 
 def _distance(row: Row, line: TextLine, rise: float, height: float) -> float | None:
