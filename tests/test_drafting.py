@@ -323,3 +323,18 @@ def test_a_lone_digit_whose_box_tilts_stays_in_its_row() -> None:
         text_line("QD", [480, 100, 530, 134]),
     ]
     assert [r.text for r in group_rows(lines)] == ["NORVASC 5MG TAB 1 QD"]
+
+
+def test_numbers_under_a_merged_header_box_go_to_the_nearest_word() -> None:
+    """OCR read `天數` and `總數量` as one box: the days (`28`, centred under 天數 but past the
+    estimated start of 總數量 less the usual slack) stay days, the count right of it is the total."""
+    header = [
+        text_line("藥品名稱及規格(劑型、劑量)", [120, 340, 460, 374]),
+        text_line("用量及用法", [944, 330, 1082, 364]),
+        text_line("天數總數量", [1160, 322, 1332, 356]),
+    ]
+    row = [text_line("ARTEOPTIC 2% OPHTHALMIC SOLUTION", [126, 436, 686, 470])]
+    row += [text_line("1 QIO", [947, 429, 1049, 463]), text_line("28", [1189, 428, 1231, 462])]
+    row += [text_line("1", [1317, 428, 1339, 462])]
+    record = build_record({0: header + row}, None, {0: (1600, 800)})
+    assert [(m.days, m.total_quantity) for m in record.medications] == [(28, 1.0)]

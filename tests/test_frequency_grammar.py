@@ -287,6 +287,8 @@ def test_parse_rejects_what_is_not_one_frequency(text: str) -> None:
         pytest.param("眼藥水 每次1滴 QIO 雙眼", "QIO", "QIO", None, id="unknown-token"),
         pytest.param("1 QI0 OU", "QI0", "QIO", None, id="unknown-token-its-O-read-as-zero"),
         pytest.param("HSO (OU)", "HSO", "HSO", "HS", id="unknown-hso"),
+        pytest.param("用法：QD1天1次", "QD1天1次", "QD", None, id="code-glued-to-its-zh-wording"),
+        pytest.param("BID2天1次", "BID", "BID", None, id="glued-zh-wording-that-disagrees-stays-apart"),
         pytest.param("㎎ 每次1錠 ＴＩＤ", "ＴＩＤ", "TID", None, id="span-after-expanding-character"),
         pytest.param("1#BIDAC*14", "BIDAC", "BID", "AC", id="stars-and-hash"),
         pytest.param("QW(1,3 2 TAB", "QW(1,3", "QW(1,3)", None, id="QW-bracket-lost-dose-kept"),

@@ -39,12 +39,15 @@ class Usage:
 
 
 IGNORED = "ignored"  # a number in a price column is nobody's dose
+_COUNTED = ("dose", "days", "total")
 
 
 def _role_by_column(token: Token, columns: Columns | None) -> str | None:
     if columns is None or columns.photo != token.cell.photo:
         return None
     role = columns.column_at(token.centre)
+    if role in _COUNTED:
+        role = columns.merged_neighbour(role, token.centre, _COUNTED)
     if role == "price":
         return IGNORED
     if role == "unit" and "dose" in columns.edges:

@@ -89,11 +89,13 @@ _F = (
     rf"|QDAM|QDPM|QDHS|QAM|QPM|QOD|QID|TID|BID|QD|QN|QW|BIW|TIW|HS|STAT|ONCE|AS{_S}ORDER(?:ED)?|PRN"
 )
 _T = rf"(?:AC|PC)(?:{_S}\d{{1,3}}{_S}(?:MIN|M|HRS?|H))?|CC|HS"
-# Letters on either side mean a word (QUDEXY, HSA, TIDACT); a digit after means a number.
-_LATIN = re.compile(rf"(?<![A-Z])(?P<f>{_F})(?:{_S}(?P<t>{_T}))?(?:{_S}(?P<p>PRN))?(?![A-Z0-9])")
+# Letters on either side mean a word (QUDEXY, HSA, TIDACT); a digit after means a number,
+# unless it starts a Chinese wording of the same code that OCR glued on (`QD1天1次`).
+_GLUED_ZH = r"(?![A-Z]|\d+(?![天日次\d]))"
+_LATIN = re.compile(rf"(?<![A-Z])(?P<f>{_F})(?:{_S}(?P<t>{_T}))?(?:{_S}(?P<p>PRN))?{_GLUED_ZH}")
 _MINUTES = re.compile(r"(\d+)(MIN|M|HRS?|H)")
 # Code-like tokens outside the grammar, only standing alone; QTY is the label 數量 on bags.
-_UNKNOWN = re.compile(r"(?<![A-Z0-9&(])(?:Q[A-Z][A-Z0-9]{1,2}|HSO)(?![A-Z0-9&)])")
+_UNKNOWN = re.compile(r"(?<![A-Z0-9&(])(?:Q[A-Z][A-Z0-9]{1,2}|HSO)(?![A-Z0-9&)])(?!(?<=\d)[天日次])")
 _NOT_CODES = {"QTY"}
 _GAP = re.compile(
     r"(?:[\s,、;:/()。.~\-*]|口服|服用|使用|內服|外用|及|和|且|並|各"
