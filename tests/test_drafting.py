@@ -338,3 +338,24 @@ def test_numbers_under_a_merged_header_box_go_to_the_nearest_word() -> None:
     row += [text_line("1", [1317, 428, 1339, 462])]
     record = build_record({0: header + row}, None, {0: (1600, 800)})
     assert [(m.days, m.total_quantity) for m in record.medications] == [(28, 1.0)]
+
+
+def test_a_number_right_under_its_header_word_when_header_boxes_overlap() -> None:
+    """`天數` and `數量` boxes overlap: the `7` under 天數 (inside 數量's left slack) is the days,
+    the `3.5` under 數量 the total."""
+    header = [
+        text_line("藥品名稱", [237, 277, 343, 313]),
+        text_line("頻次", [599, 277, 661, 313]),
+        text_line("單次單位", [729, 277, 870, 313]),
+        text_line("天數", [891, 278, 952, 312]),
+        text_line("數量", [944, 276, 1047, 312]),
+        text_line("金額", [1110, 277, 1170, 313]),
+    ]
+    row = [
+        text_line('"華興"腦舒錠5公絲(尼什枸寧)', [45, 419, 388, 447]),
+        text_line("每晚一次", [542, 416, 646, 450]),
+    ]
+    row += [text_line("0.5", [758, 419, 803, 449]), text_line("7", [938, 419, 960, 447])]
+    row += [text_line("3.5", [1037, 419, 1077, 450]), text_line("17", [1163, 419, 1199, 450])]
+    record = build_record({0: header + row}, None, {0: (1600, 800)})
+    assert [(m.dose_quantity, m.days, m.total_quantity) for m in record.medications] == [(0.5, 7, 3.5)]

@@ -47,7 +47,7 @@ def _role_by_column(token: Token, columns: Columns | None) -> str | None:
         return None
     role = columns.column_at(token.centre)
     if role in _COUNTED:
-        role = columns.merged_neighbour(role, token.centre, _COUNTED)
+        role = columns.header_over(token.centre, _COUNTED) or role
     if role == "price":
         return IGNORED
     if role == "unit" and "dose" in columns.edges:

@@ -123,8 +123,7 @@ class Columns:
 
     photo: int
     edges: dict[str, float]
-    centres: dict[str, float] = field(default_factory=dict)  # of each header word
-    box: dict[str, int] = field(default_factory=dict)  # which header box each word was read in
+    spans: dict[str, tuple[float, float]] = field(default_factory=dict)  # of each header word
 
     def column_at(self, x: float) -> str:
         ordered = sorted(self.edges.items(), key=lambda kv: kv[1])
@@ -134,13 +133,18 @@ class Columns:
                 name = col
         return name
 
-    def merged_neighbour(self, column: str, x: float, among: tuple[str, ...]) -> str:
-        """Where OCR merged two header words into one box (`天數總數量`), where one column ends
-        is only an estimate: of the words in that box, the one centred nearest `x` (numbers
-        stand under their header, centred or right-aligned)."""
-        box = self.box.get(column, -1)
-        shared = [(abs(self.centres[c] - x), c) for c in among if c in self.edges and self.box.get(c) == box]
-        return min(shared)[1] if len(shared) > 1 else column
+    def header_over(self, x: float, among: tuple[str, ...]) -> str | None:
+        """The column among `among` whose header word stands right over `x`, the nearest centre
+        where two do. Left edges with slack misplace a number when header boxes overlap or OCR
+        merged two header words into one box (`天數總數量`: where one ends is an estimate)."""
+        over = [
+            (abs((left + right) / 2 - x), c)
+            for c in among
+            if c in self.edges and c in self.spans
+            for left, right in [self.spans[c]]
+            if left <= x <= right
+        ]
+        return min(over)[1] if over else None
 
 
 _COMBINED_RE = re.compile(r"(?:用量|劑量)\s*/\s*(?:總量|數量)")
@@ -149,28 +153,23 @@ _BRACKETED_RE = re.compile(r"[(（][^)）]*[)）]")
 
 
 def _header_words(cell: TextLine) -> dict[str, tuple[float, float]]:
-    """Where each column word of a header cell starts and is centred."""
+    """Where each column word of a header cell starts and ends."""
     text = _BRACKETED_RE.sub(lambda m: " " * len(m.group(0)), cell.text)
     width, found = (cell.right - cell.left) / max(len(text), 1), {}
     for name, pattern in COLUMN_WORDS.items():
         if match := re.search(pattern, text):
             # OCR may merge neighbouring header words into one box: place by character offset.
-            found[name] = (
-                cell.left + match.start() * width,
-                cell.left + (match.start() + match.end()) / 2 * width,
-            )
+            found[name] = (cell.left + match.start() * width, cell.left + match.end() * width)
     return found
 
 
 def find_columns(row: Row) -> Columns | None:
     edges: dict[str, float] = {}
-    centres: dict[str, float] = {}
-    box: dict[str, int] = {}
-    for i, cell in enumerate(row.cells):
-        for name, (left, centre) in _header_words(cell).items():
-            edges.setdefault(name, left)
-            centres.setdefault(name, centre)
-            box.setdefault(name, i)
+    spans: dict[str, tuple[float, float]] = {}
+    for cell in row.cells:
+        for name, span in _header_words(cell).items():
+            edges.setdefault(name, span[0])
+            spans.setdefault(name, span)
     if _COMBINED_RE.search(row.text):  # `劑量/總量` is one column: no total column of its own
         edges.pop("total", None)
-    return Columns(row.photo, edges, centres, box) if len(edges) >= 3 and "name" in edges else None
+    return Columns(row.photo, edges, spans) if len(edges) >= 3 and "name" in edges else None
