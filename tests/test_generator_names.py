@@ -3,7 +3,7 @@
 import pytest
 
 from rxlens.catalog.records import Ingredient, Product
-from rxlens.evaluation.naming import NameIndex, brand
+from rxlens.evaluation.naming import NameIndex, brand, without_maker
 
 
 def _product(pid: str, name_en: str, mg: float | None, ingredient: str = "X") -> Product:
@@ -18,6 +18,8 @@ def _product(pid: str, name_en: str, mg: float | None, ingredient: str = "X") ->
         ("ANETHOL TRITHIONE S.C. TABLETS", "Anethol Trithione"),
         ('PREDNISOLONE "KUANG NAN"', "Prednisolone"),
         ("Crestor 10mg film-coated tablets", "Crestor"),
+        ('THIAMPHENICOL CAP. 250MG "P.J."', "Thiamphenicol"),
+        ("Erythrocin Capsules“Taiten”(Erythromycin Estolates)", "Erythrocin"),
     ],
 )
 def test_brand_ends_at_the_first_form_word(name: str, expected: str) -> None:
@@ -36,3 +38,9 @@ def test_alike_names_of_different_ingredients_do_not_stand_for_each_other() -> N
     a = _product("A", "ANTI-COUGH S.C. TABLETS", None, "BROMHEXINE")
     b = _product("B", "ANTICOUGH INJECTION", None, "DEXTROMETHORPHAN")
     assert NameIndex([a, b]).acceptable(a, "Anti-Cough S.C. Tablets", "") == ["A"]
+
+
+@pytest.mark.parametrize("name_zh", ["''健喬''氧化鎂錠", '"豐田" 氧化鎂錠', "〝豐田〞氧化鎂錠"])
+def test_a_chinese_name_without_its_maker_in_any_quotes(name_zh: str) -> None:
+    """Labels drop the maker: products whose names differ only in it print alike."""
+    assert without_maker(name_zh) == "氧化鎂錠"

@@ -106,7 +106,8 @@ def chinese(p: Product, rng: random.Random) -> str:
 
 
 def without_maker(name_zh: str) -> str:
-    return re.sub(r'^\s*["“〝][^"”〞]*["”〞]\s*', "", name_zh) or name_zh
+    # Licences quote makers in double quotes, corner quotes or doubled apostrophes (''健喬'').
+    return re.sub(r'^\s*(?:\'\'[^\']*\'\'|["“〝][^"”〞]*["”〞])\s*', "", name_zh) or name_zh
 
 
 def _zh_key(name: str) -> str:
