@@ -266,3 +266,11 @@ def test_a_code_with_a_zero_read_as_d_is_still_a_code() -> None:
 
     assert CODE_RE.search("BQ2D895100. YOLTAREN RETARD 75MG")
     assert not CODE_RE.search("VOLTAREN RETARD")
+
+
+def test_a_dash_between_chinese_characters_read_as_一(bundle: Bundle, bundled_index: MatchIndex) -> None:
+    """`滅治咳－複合膠囊` is read `滅治咳一複合膠囊`: every such licence is still found."""
+    dashed = re.compile(r"(?<=[\u3400-\u9fff])\s*[-－]\s*(?=[\u3400-\u9fff])")
+    sample = [p for p in bundle.products if not p.cancelled and dashed.search(p.name_zh)]
+    assert len(sample) >= 5
+    assert _top1_rate(bundled_index, sample, lambda p: dashed.sub("一", p.name_zh)) >= 0.9

@@ -40,12 +40,18 @@ def product_keys(product: Product) -> tuple[list[tuple[str, str]], frozenset[flo
     keys = [(zh.key, "name_zh"), (en.key, "name_en")]
     if (glued := _maker_glued(product.name_zh)) and glued != zh.key:
         keys.append((glued, "name_zh"))
+    if _ZH_DASH_RE.search(product.name_zh):  # `滅治咳－複合膠囊` as OCR reads it: 滅治咳一複合
+        keys.append((normalize(_ZH_DASH_RE.sub("一", product.name_zh), ocr=False).key, "name_zh"))
     if (plain := normalize(RELEASE_RE.sub(" ", fold(product.name_en)), ocr=False).key) != en.key:
         keys.append((plain, "name_en"))  # `Dicron 30mg` printed for `Dicron MR Tablets 30mg`
     keys += [(k, "ingredient") for ing in product.ingredients for k in ingredient_keys(ing.name)]
     found = {round(s.value, 4) for s in zh.strengths + en.strengths if s.unit == "MG"}
     found |= {round(i.strength, 4) for i in product.ingredients if i.strength and i.unit == "MG"}
     return keys, frozenset(found)
+
+
+# A dash between Chinese characters, which OCR reads as the character 一.
+_ZH_DASH_RE = re.compile(r"(?<=[\u3400-\u9fff])\s*[-－‐–—]\s*(?=[\u3400-\u9fff])")
 
 
 def _maker_glued(name_zh: str) -> str:
