@@ -15,11 +15,12 @@ from rxlens.result import (
 from rxlens.vocab import frequency as grammar
 
 _BY_COUNT = {1.0: "QD", 2.0: "BID", 3.0: "TID", 4.0: "QID"}
+DERIVED = "arithmetic"  # FieldInfo.engine of a value computed from the others (validate.derive)
 # Relative tolerance: totals are rounded to whole tablets (½ tablet a day for 7 days = 4 tablets).
 TOLERANCE = 0.15
 
 
-def _frequency(med: Medication) -> FrequencyOut | None:
+def frequency_of(med: Medication) -> FrequencyOut | None:
     """The canonical frequency: as set by the reader, else the grammar's reading of the printed code."""
     if med.frequency is not None:
         return med.frequency
@@ -42,8 +43,12 @@ def _no_count(freq: FrequencyOut, prn: bool) -> str | None:
 
 
 def check(med: Medication) -> ArithmeticCheck:
-    freq = _frequency(med)
+    freq = frequency_of(med)
     per_day = freq.per_day if freq else None
+    if (dose := med.fields.get("dose")) is not None and dose.engine == DERIVED:
+        return ArithmeticCheck(
+            status="not_applicable", per_day_read=per_day, note="dose derived from the total; not checked"
+        )
     if not (med.total_quantity and med.dose_quantity and med.days):
         return ArithmeticCheck(
             status="not_applicable", per_day_read=per_day, note="total, dose or days missing"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from rxlens.result import AnalysisResult
 from rxlens.validate.arithmetic import check, completeness, stats
+from rxlens.validate.derive import derive_dose
 
 
 def days_from_drugs(record: AnalysisResult) -> None:
@@ -28,6 +29,7 @@ def validate(record: AnalysisResult, text_found: bool) -> AnalysisResult:
             med.days = record.days_supply
             if "days_supply" in record.fields:
                 med.fields["days"] = record.fields["days_supply"]
+        derive_dose(med)
         med.arithmetic = check(med)
         if med.arithmetic.status == "mismatch" and med.arithmetic.note not in med.warnings:
             med.warnings.append(med.arithmetic.note)
