@@ -22,6 +22,8 @@ const WARNING = [
   [/^the photos show different visits/, () => "這些照片來自不同次就診：每項藥品保留自己照片上的院所與日期，上方顯示第一張照片的資料。"],
   [/^not in the drug catalog/, () => "藥品資料庫中查無此藥，依照片上所印顯示。"],
   [/^frequency '(.*)' is not a code/, (m) => `頻率「${m[1]}」無法確認，依照片上所印顯示。`],
+  [/^dose not read: total (\S+) ÷ \((\S+) a day × (\S+) days\) = (\S+),/,
+   (m) => `每次用量未讀到：依總量 ${m[1]} ÷（每日 ${m[2]} 次 × ${m[3]} 天）推算為 ${m[4]}，請對照藥袋確認。`],
 ];
 
 function warningText(text) {
