@@ -119,7 +119,8 @@ COLUMN_WORDS = {
 
 @dataclass(frozen=True)
 class Columns:
-    """Left edges of the columns a table header row names (same photo only)."""
+    """Left edges of the columns a table header row names, and where each header word spans
+    (same photo only)."""
 
     photo: int
     edges: dict[str, float]
