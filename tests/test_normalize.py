@@ -101,6 +101,8 @@ from rxlens.catalog.normalize import Strength, normalize
         pytest.param("布克芬蹤(布克利啶)", "布克芬", [], id="錠-read-蹤-before-a-bracket"),
         pytest.param("寶齡富錦速克痛錠", "寶齡富錦速克痛", [], id="錦-inside-a-name-stays"),
         pytest.param("必長寧膜衣錠", "必長寧", [], id="a-name-ending-like-a-long-form-stays"),
+        pytest.param('TUENSILIN TABLETS MIG "ROOT"', "TUENSILIN", [], id="strength-read-MIG"),
+        pytest.param("MOPRIDE E.C. TABLETS75MO", "MOPRIDE", [Strength(75, "MG")], id="unit-G-read-O"),
         pytest.param(
             "VOKER FILM COATES TABLETS 40MG", "VOKER", [Strength(40, "MG")], id="licence-misspelt-coated"
         ),

@@ -195,9 +195,10 @@ _ZH_FORM_END_RE = re.compile(r"(?<=[\u3400-\u9fff])[錦蹤編鍵碇](?=\s*(?:\d|
 
 # A strength whose digits OCR read as look-alike letters (`/OMG/LVUMG` for 75MG/100MG,
 # `TABLETSOMG` for TABLETS 400MG): such letters and MG as a word of their own, or after a form
-# word. It would hide the name in the key; no licensed name has such a word (SMILIMG, DOMG keep).
+# word (`MIG`, its digits lost too). It would hide the name in the key; no licensed name has such
+# a word (SMILIMG, DOMG keep).
 _GARBLED_STRENGTH_RE = re.compile(
-    r"(?:(?<=[\s/])|^|(?<=TABLETS)|(?<=TABLET)|(?<=CAPSULES))[OILSZBUVQG.]{1,5}MG(?=[\s/()]|$)"
+    r"(?:(?<=[\s/])|^|(?<=TABLETS)|(?<=TABLET)|(?<=CAPSULES))(?:[OILSZBUVQG.]{1,5}MG|M[IL]G)(?=[\s/()]|$)"
 )
 
 
@@ -207,6 +208,7 @@ def repair_ocr_digits(text: str) -> str:
     text = _ZH_FORM_END_RE.sub("錠", text.translate(_OCR_CJK))
     text = re.sub(r"O(?=[.,]\d)", " 0", text)
     text = re.sub(r"(?<=\d)O", "0", text)
+    text = re.sub(r"(?<=\d)M[O0]\b", "MG", text)  # `75MO`: the G of a unit read as O
     text = re.sub(r"(?<![A-Z\d.])[IL](?=\s?MG\b)", "1", text)  # `IMG`: the 1 of 1MG read as a letter
     text = re.sub(r"(?<![A-Z\d.])0(?=[A-Z]{3})", "O", text)  # `0LMETEC`: a zero opening a word
     return re.sub(r"(?<=\d),(?=\d{1,2}\b)", ".", text)
