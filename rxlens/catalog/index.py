@@ -297,6 +297,16 @@ class MatchIndex:
         unconfirmed = bool(printed.maker or printed.strengths) and not confirmed
         plausible = any(h.lookalike for h in agreeing) or not unconfirmed
         accepted = bool(agreeing) and generic_ok and form_ok and plausible and (own or strength != "differs")
+        order = self._order(i, best, printed, accepted, score)
+        flags = (strength, generic_ok, form_ok, bool(agreeing))
+        return _Verdict(i, best, score, accepted, order, *flags)
+
+    def _order(
+        self, i: int, best: _Hit, printed: _Printed, accepted: bool, score: float
+    ) -> tuple[float, ...]:
+        """How candidates rank: accepted first, then score, then what the printed line says of
+        strengths, names and kinds, then prescribing volume."""
+        wanted, have = printed.strengths, self._strengths[i]
         # 5/160 mg prefers the 5/160 product to the 5/80 one that shares only the 5.
         overlap = len(wanted & have) / len(wanted) if wanted and have else 0.0
         # Unitless numbers may be anything (a dose, a count): they only order products alike.
@@ -307,7 +317,7 @@ class MatchIndex:
         exactness = kind - (len(product.ingredients) > 1)
         # Only where the printed words name products (a printed generic names all its makers alike).
         closeness = closeness_of(printed.text, product) if accepted and kind == _KIND_RANK["name_en"] else 0.0
-        order = (
+        return (
             accepted,
             round(score, 1),
             overlap,
@@ -317,8 +327,6 @@ class MatchIndex:
             named,
             math.log1p(product.volume),
         )
-        flags = (strength, generic_ok, form_ok, bool(agreeing))
-        return _Verdict(i, best, score, accepted, order, *flags)
 
     def _candidate(self, v: _Verdict, printed: _Printed) -> Candidate:
         kind = v.best.key.kinds[v.product]
