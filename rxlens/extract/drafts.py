@@ -35,11 +35,10 @@ _NOT_A_DRUG_RE = re.compile(
 )
 # A cell that is only such a word, in a row that has more: a pharmacy's or pharmacist's stamp
 # pressed over the table (`藥局`, `藥師`), which says nothing about the row it lands on.
-_STAMP_RE = re.compile(r"\W*(?:藥局|藥師|醫師|診所|醫院|已調劑|以下空白)\W*")
-
-
+_STAMP_WORDS = "藥局|藥師|醫師|已調劑"
+_STAMP_RE = re.compile(rf"\W*(?:{_STAMP_WORDS}|診所|醫院|以下空白)\W*")
 # A stamp's word alone on a row (`以下空白` is no stamp: it ends the list).
-_STAMP_WORD_RE = re.compile(r"\W*(?:藥局|藥師|醫師|已調劑)\W*")
+_STAMP_WORD_RE = re.compile(rf"\W*(?:{_STAMP_WORDS})\W*")
 
 
 def _labelled(row: Row) -> bool:

@@ -5,12 +5,12 @@ the arithmetic check does not count it as verified (it would be checking itself)
 
 from __future__ import annotations
 
+from rxlens.extract.fields import MAX_DOSE_COUNT
 from rxlens.result import FieldInfo, Medication
 from rxlens.validate.arithmetic import DERIVED, frequency_of
 from rxlens.vocab import frequency as grammar
 
 _PARTS = 4  # doses come in quarters of a tablet at finest
-_MOST = 20.0  # as extract.fields: more at once is no dose
 _SOURCES = ("total", "frequency", "days")
 
 
@@ -22,7 +22,7 @@ def derive_dose(med: Medication) -> None:
         return
     dose = med.total_quantity / (freq.per_day * med.days)
     parts = dose * _PARTS
-    if abs(parts - round(parts)) > 1e-6 or not 0 < dose <= _MOST:
+    if abs(parts - round(parts)) > 1e-6 or not 0 < dose <= MAX_DOSE_COUNT:
         return
     med.dose_quantity = round(parts) / _PARTS
     read = [med.fields[name] for name in _SOURCES if name in med.fields]
