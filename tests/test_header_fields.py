@@ -90,6 +90,7 @@ def test_fixture_refill(name: str) -> None:
             ["醫事機構代碼：1343030018", "就醫日期：114/07/21"], "輔英科技大學附設醫院", id="code-only"
         ),
         pytest.param(["處方醫院核章", "醫院代號", "可至健保特約藥局調劑"], None, id="labels-are-not-names"),
+        pytest.param(["慢箋可於建議期間內至健保特的藥局"], None, id="a-footer-sentence-with-a-misread-label"),
         pytest.param(["嘉義澄心診所"], "嘉義澄心診所", id="place-before-a-registered-name-kept"),
         pytest.param(
             ["醫療財團法人霧峰仁心醫院慢性病連續處方箋"],

@@ -17,9 +17,11 @@ _SUFFIX = re.compile(r"中醫診所|聯合診所|醫學中心|總醫院|醫院|�
 _LEADING_LABEL = re.compile(
     r"^.*(?:處方箋|處方籤|處方單|藥袋|藥單|收據|明細|姓名|服務機構|醫事機構|名稱|院所|機構|交付)"
 )
-# A "name" holding these is a form label or a sentence (處方醫院核章, 可至健保特約藥局調劑).
+# A "name" holding these is a form label or a sentence (處方醫院核章, 可至健保特約藥局調劑,
+# 慢箋可於建議期間內至…藥局 with 特約 misread): no registered name holds one.
 _NOT_A_NAME = re.compile(
     r"處方|調劑|核章|簽章|蓋章|領藥|就醫|代號|代碼|地址|電話|特約|本院|預約|選擇|請|前往|原處"
+    r"|可[於至]|或至|建議|期間|慢箋|連續"
 )
 # OCR often misreads the dense 處 (虛方醫院); 方醫院 and its kin still say what follows.
 # 處方醫院/開立院所 name the prescriber even on a pharmacy's own receipt; 醫事機構名稱 may be the pharmacy.
