@@ -8,8 +8,10 @@ With RXLENS_ENGINE=gemini, `keywords` and `analysis` (two cloud calls) take the 
 extract and feed `validate` the same way; with hybrid, `escalate` sends the photos read with low
 confidence to the cloud after `validate`, and re-validates what it merges.
 
-`catalog` needs nothing, so the parallel schedule runs it beside intake and OCR; the sequential
-schedule (the rollback switch) runs the same stages in order. A catalog failure degrades the
+`ocr` reads each photo, and reads again the parts of a page where it found no visit date
+(extract/second_look.py: a stamp over the date). `catalog` needs nothing, so the parallel
+schedule runs it beside intake and OCR; the sequential schedule (the rollback switch) runs the
+same stages in order. A catalog failure degrades the
 record (drugs as read, unmatched, with a warning); any other stage failure fails the request.
 If the parallel machinery itself breaks (not a stage), the request is run once more sequentially.
 Around the stages (rxlens/run/): stage calls and their errors, the engine and its fallback, usage
@@ -26,6 +28,7 @@ from rxlens.config import PipelineSettings
 from rxlens.errors import RxlensError, StageTimeout
 from rxlens.experiment import choose_mode
 from rxlens.extract.record import build_record
+from rxlens.extract.second_look import second_look
 from rxlens.images.intake import Photo, Upload, load_photos
 from rxlens.ocr.base import TextLine
 from rxlens.result import AnalysisResult
@@ -86,6 +89,7 @@ class Stages:
     async def ocr(self, needs: Results) -> dict[int, list[TextLine]]:
         async def read(photo: Photo) -> tuple[int, list[TextLine]]:
             lines = await self.services.blocking.run_ocr(self.services.ocr.read, photo)
+            lines = await self.services.blocking.run_ocr(second_look, photo, lines, self.services.ocr)
             await self.request.progress("photo_read", {"photo": photo.index, "lines": len(lines)})
             return photo.index, lines
 

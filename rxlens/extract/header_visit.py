@@ -10,17 +10,17 @@ from rxlens.extract.header_dates import DateHit, find_dates
 from rxlens.layout.rows import Row
 from rxlens.textnorm import fold
 
-_VISIT_LABEL = re.compile(
+VISIT_LABEL = re.compile(
     r"就醫日期|就診日期|開立日期|開方日期|看診日期|門診日期|處方日期|調劑日期|領藥日期|就醫|就診|日期"
 )
 # Dates that are never the visit: birth, validity, refill windows, next visit, ranges, printing.
 # (Compound labels come first so 出生日期 is not read as 出生 + 日期.)
-_OTHER_LABEL = re.compile(
+OTHER_LABEL = re.compile(
     r"出生日期|出生|生日|有效日期|有效|期限|期間|截止|回診日期|回診|預約|領藥(?!日期)|列印|印表|[~～至]"
 )
 # A dispensing date is the visit on a first fill only; a plain 日期 may be any date.
 _LABEL_WEIGHT = {"調劑日期": 2.5, "領藥日期": 2.5, "日期": 2.0}
-_ANY_LABEL = re.compile(f"{_VISIT_LABEL.pattern}|{_OTHER_LABEL.pattern}")
+_ANY_LABEL = re.compile(f"{VISIT_LABEL.pattern}|{OTHER_LABEL.pattern}")
 # A box label is alone in its cell, with at most which fill it is for (第二次領藥); a cell with
 # more words (第1頁，共1頁 第3次領藥) is a line of text, not a label over what is under it.
 _BOX_LABEL_REST = re.compile(f"{_ANY_LABEL.pattern}|第\\s*\\S\\s*次")
@@ -48,7 +48,7 @@ def _labels_above(rows: list[Row]) -> dict[int, str]:
 
 def _score(text: str, hit: DateHit, label: str | None) -> float | None:
     """How surely a date is the visit date, from its label."""
-    if (label and _OTHER_LABEL.fullmatch(label)) or _RANGE_AFTER.match(text[hit.end :]):
+    if (label and OTHER_LABEL.fullmatch(label)) or _RANGE_AFTER.match(text[hit.end :]):
         return None
     compact = re.fullmatch(r"\d+(?:\.\d{4})?", text[hit.start : hit.end])
     if not label and compact and not _CLOCK_AFTER.match(text[hit.end :]):
