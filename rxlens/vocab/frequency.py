@@ -89,14 +89,17 @@ _F = (
     rf"|QDAM|QDPM|QDHS|QAM|QPM|QOD|QID|TID|BID|QD|QN|QW|BIW|TIW|HS|STAT|ONCE|AS{_S}ORDER(?:ED)?|PRN"
 )
 _T = rf"(?:AC|PC)(?:{_S}\d{{1,3}}{_S}(?:MIN|M|HRS?|H))?|CC|HS"
-# Letters on either side mean a word (QUDEXY, HSA, TIDACT); a digit after means a number,
-# unless it starts a Chinese wording of the same code that OCR glued on (`QD1天1次`).
-_GLUED_ZH = r"(?![A-Z]|\d+(?![天日次\d]))"
+# Letters on either side mean a word (QUDEXY, HSA, TIDACT), unless they are the route printed
+# next and glued on by OCR (`Q2HOU`, `BIDPO`); a digit after means a number, unless it starts a
+# Chinese wording of the same code that OCR glued on (`QD1天1次`).
+_ROUTE = r"(?:PO|OU|OD|OS|AU)(?![A-Z])"
+_GLUED_ZH = rf"(?:(?={_ROUTE})|(?![A-Z]|\d+(?![天日次\d])))"
 _LATIN = re.compile(rf"(?<![A-Z])(?P<f>{_F})(?:{_S}(?P<t>{_T}))?(?:{_S}(?P<p>PRN))?{_GLUED_ZH}")
 _MINUTES = re.compile(r"(\d+)(MIN|M|HRS?|H)")
 # Code-like tokens outside the grammar, only standing alone; QTY is the label 數量 on bags.
 _UNKNOWN = re.compile(r"(?<![A-Z0-9&(])(?:Q[A-Z][A-Z0-9]{1,2}|HSO)(?![A-Z0-9&)])(?!(?<=\d)[天日次])")
 _NOT_CODES = {"QTY"}
+_CODE_AND_ROUTE = re.compile(rf"(?:{_F}){_ROUTE}")
 _GAP = re.compile(
     r"(?:[\s,、;:/()。.~\-*]|口服|服用|使用|內服|外用|及|和|且|並|各"
     r"|每次\s*[\d./一二兩三四半]+\s*(?:錠|顆|粒|包|片|膠囊|毫升|ML|CC|TABS?|CAPS?)?)*"
@@ -185,7 +188,12 @@ def _unknown(folded: str) -> list[Piece]:
     # how often stays unknown and the code is kept as printed.
     # A zero right after a letter in one is the letter O misread (`QI0` printed QIO): no code
     # writes a number there, so the code reads with the letter; the printed text stays as read.
-    return [_unknown_piece(m) for m in _UNKNOWN.finditer(folded) if m[0] not in _NOT_CODES]
+    # A known code with its route glued on (QDPO) is that code, not an unknown one.
+    return [
+        _unknown_piece(m)
+        for m in _UNKNOWN.finditer(folded)
+        if m[0] not in _NOT_CODES and not _CODE_AND_ROUTE.fullmatch(m[0])
+    ]
 
 
 def _unknown_piece(m: re.Match[str]) -> Piece:
