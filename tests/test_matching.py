@@ -131,6 +131,20 @@ def test_a_maker_mark_cut_short_does_not_contradict(bundled_index: MatchIndex) -
     assert top.accepted and '"Y.Y."' in top.product.name_en, top.evidence
 
 
+@pytest.mark.parametrize(
+    ("maker", "accepted"),
+    [
+        pytest.param('"SINPHAR"', True, id="as-licensed"),
+        pytest.param('"SINPHA K"', True, id="one-letter-misread"),
+        pytest.param('"SUNFA K"', False, id="another-maker"),
+    ],
+)
+def test_a_maker_one_letter_off_is_that_maker(bundled_index: MatchIndex, maker: str, accepted: bool) -> None:
+    top = bundled_index.match(f"SINTROPIC OPHTHALMIC SOLUTION 5MG/ML {maker}", 1)[0]
+    assert top.accepted == accepted, top.evidence
+    assert '5MG/ML "SINPHAR"' in top.product.name_en
+
+
 def test_brand_in_another_strength_is_accepted_but_says_so(bundled_index: MatchIndex) -> None:
     top = bundled_index.match("Crestor 40mg", 1)[0]
     assert top.accepted and "冠脂妥" in top.product.name_zh

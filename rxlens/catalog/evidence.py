@@ -132,6 +132,12 @@ def same_ingredients(a: frozenset[str], b: frozenset[str]) -> bool:
     return all(any(_same(x, y) for y in b) for x in a) and all(any(_same(x, y) for x in a) for y in b)
 
 
+def _same_mark(mark: str, printed: str) -> bool:
+    if mark == printed or (mark.startswith(printed) and len(mark) <= 4):
+        return True
+    return min(len(mark), len(printed)) >= 5 and Levenshtein.distance(mark, printed) <= 1
+
+
 def maker_marks(text: str) -> frozenset[str]:
     """Latin maker marks (`"MIN TONG"`, `"M.T."`) as their letters and their initials, so an
     abbreviation meets the full name. Chinese marks are left out: labels mix the two scripts."""
@@ -213,13 +219,11 @@ class Ingredients:
     def same_maker(self, product: int, printed: frozenset[str]) -> bool:
         """A printed mark that is the start of the product's initials (`"Y."` of `"Y.Y."`, cut by
         the cell's edge or lost under a stamp) does not contradict it; the start of a maker's
-        name does (`"S.T."` is not STANDARD)."""
+        name does (`"S.T."` is not STANDARD). A name of five letters or more read one letter
+        off (`"SINPHA K"` for `"SINPHAR"`) is the same maker: makers are not told apart by one
+        letter, and the brand and strength already agree."""
         marks = self.marks[product]
-        return (
-            not printed
-            or not marks
-            or any(m == p or (m.startswith(p) and len(m) <= 4) for m in marks for p in printed)
-        )
+        return not printed or not marks or any(_same_mark(m, p) for m in marks for p in printed)
 
     def same_form(self, product: int, printed: frozenset[str], as_named: bool) -> bool:
         """`as_named`: the product's own name was printed, so the form its name says counts too
