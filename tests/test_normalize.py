@@ -107,6 +107,15 @@ from rxlens.catalog.normalize import Strength, normalize
             "VOKER FILM COATES TABLETS 40MG", "VOKER", [Strength(40, "MG")], id="licence-misspelt-coated"
         ),
         pytest.param("LOPIRIN ENTERIC-CAATED TABLETS", "LOPIRIN", [], id="ocr-misread-coated"),
+        pytest.param(
+            "THRONE ENTERIC SUGAR COATED TABLETS 100MG",
+            "THRONE",
+            [Strength(100, "MG")],
+            id="enteric-and-sugar",
+        ),
+        pytest.param("DICLOFEN ENTERIC FILM COATING TABLETS", "DICLOFEN", [], id="coating-as-licensed"),
+        pytest.param("VOREN ENTERIC-MICROENCAPSULATED CAPSULES", "VOREN", [], id="microencapsulated"),
+        pytest.param("ENTERICOL TABLETS", "ENTERICOL", [], id="enteric-inside-a-brand-stays"),
         pytest.param("CETADIME FOR INJETION", "CETADIME", [], id="misspelt-injection"),
         pytest.param("REALEASE POWDER", "REALEASE", [], id="a-brand-one-letter-from-release-stays"),
         pytest.param("ANTIASTH SLOW RELEASE TABLETS", "ANTIASTHSLOW", [], id="bare-release-is-a-form-word"),
