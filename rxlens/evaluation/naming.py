@@ -24,6 +24,10 @@ _FORM_SHORT = {"TAB": ["tab", "Tab", "TAB"], "CAP": ["cap", "Cap", "CAP"]}
 
 def brand(name_en: str) -> str:
     """Leading words up to the first form word, number or bracket: `CRESTOR 10MG FILM…` → Crestor."""
+    # A quoted name that opens the licence is the brand (`"HC NORITLE" JOINT PAIN RELIEF …`).
+    if opening := re.match(r"^[\"“〝]([^\"“”〝〞]{2,30})[\"”〞]", name_en.strip()):
+        text = opening.group(1).strip()
+        return text.title() if text.isupper() else text
     words: list[str] = []
     # A quote or bracket glued to a word starts a word of its own (`Capsules“Taiten”(…)`).
     for word in re.split(r"\s+|(?=[\"“〝(（])", name_en.strip()):
