@@ -164,6 +164,12 @@ def test_institution_code(rows: list[str | list[str]], expected: str | None) -> 
         pytest.param(["醫師篷章 藥師"], None, id="misread-signature-label-is-no-name"),
         pytest.param(["醫師:許志成核印"], "許志成", id="stamp-words-glued-after-a-name"),
         pytest.param(["醫師：上官婉兒蓋章"], "上官婉兒", id="stamp-words-after-a-compound-surname"),
+        pytest.param(["處方醫師簽章", "醬師蘇柏嘉"], "蘇柏嘉", id="misread-title-on-the-doctors-stamp"),
+        pytest.param(["處方醫師簽章", "備師 郭華建"], "郭華建", id="misread-title-spaced-from-the-name"),
+        pytest.param(
+            ["處方醫師簽章", "藥居", "醫師 張玲明"], "張玲明", id="pharmacy-stamp-word-over-the-name"
+        ),
+        pytest.param(["醫師：王師安"], "王師安", id="a-name-with-師-in-it-stays"),
     ],
 )
 def test_doctor(rows: list[str | list[str]], expected: str | None) -> None:

@@ -52,10 +52,20 @@ _COMPOUND_SURNAMES = frozenset(
 )
 
 
+# The doctor's stamp prints 醫師 before the name, and OCR misreads its dense 醫 (醬師, 備師):
+# one character and 師 before two or more are that title, not the name.
+_MISREAD_TITLE = re.compile(rf"^[{CJK}]師\s*(?=[{CJK}]{{2}})")
+# Words no name opens with: a stamp's 藥局 read as 藥居 sits where the name would be.
+_NOT_A_SURNAME = "藥醫"
+
+
 def _person(text: str) -> str | None:
     """A 2–4 character name at the start of `text` (labels and glued words taken off)."""
-    run = re.match(rf"[{CJK}]*", _LEADING_LABEL.sub("", squeeze(fold(text)), count=1))
+    rest = _MISREAD_TITLE.sub("", _LEADING_LABEL.sub("", squeeze(fold(text)), count=1), count=1)
+    run = re.match(rf"[{CJK}]*", rest)
     name = _AFTER_NAME.split(run.group(0) if run else "", maxsplit=1)[0]
+    if name[:1] in tuple(_NOT_A_SURNAME):
+        return None
     if len(name) == 4 and name[-1] in _CUT_WORD_START:
         name = name[:3]  # most names have three characters; a fourth here starts a label
     if len(name) >= 5:  # longer than any name: a stamp's words read onto it (王美品句品, 黃婷宏削章)
