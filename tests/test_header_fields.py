@@ -170,6 +170,10 @@ def test_institution_code(rows: list[str | list[str]], expected: str | None) -> 
             ["處方醫師簽章", "藥居", "醫師 張玲明"], "張玲明", id="pharmacy-stamp-word-over-the-name"
         ),
         pytest.param(["醫師：王師安"], "王師安", id="a-name-with-師-in-it-stays"),
+        pytest.param(["醫郵：莊冠婷 藥師：潘慧君"], "莊冠婷", id="label-with-師-misread"),
+        pytest.param(["處方師：王妤文"], "王妤文", id="label-with-醫-lost"),
+        pytest.param(["醫院：明德綜合醫院"], None, id="hospital-label-is-no-doctor-label"),
+        pytest.param(["調劑藥師：潘慧君"], None, id="pharmacist-label-still-refused"),
     ],
 )
 def test_doctor(rows: list[str | list[str]], expected: str | None) -> None:

@@ -32,8 +32,11 @@ __all__ = [
 
 # 醫師 / 主治醫師 / 處方醫師簽章, never 藥師 (the pharmacist signs the same forms). OCR misreads
 # the dense 簽 of 簽章 (篷章, 答章), so any one character before a closing 章 is the label.
+# With a colon after it, a label with one character of 醫師 misread (醫郵：) or lost (處方師：)
+# is still the label; 醫院, 醫事, 醫令 … and 藥師 are other labels.
 _DOCTOR_LABEL = re.compile(
     rf"(?:處方|主治|看診|開立|診治)?(?<!藥)醫師(?:簽名|姓名|代號|[{CJK}]章(?![{CJK}]))?\s*:?\s*"
+    rf"|(?:處方|(?<![{CJK}]))醫(?![院事療令囑學藥生護檢])[{CJK}]\s*[:：]\s*|處方師\s*[:：]\s*"
 )
 # A name in the next cell sits within a few label heights of it; farther is another column.
 _NEXT_CELL_HEIGHTS = 4
