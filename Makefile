@@ -36,6 +36,7 @@ bench: setup
 	$(BIN)/python -m bench.catalog
 	$(BIN)/python -m bench.leave_brand_out --brands 300
 	$(BIN)/python -m bench.recognition
+	$(BIN)/python -m bench.second_look
 	$(BIN)/python -m bench.pipeline
 	$(BIN)/python -m bench.load
 	$(BIN)/python -m bench.line
