@@ -223,7 +223,7 @@ def test_columns_from_header_words(cells: list[str], columns: set[str] | None) -
         pytest.param("TS-1CAPSULES 25MG", ["text", "strength"], "TS-1CAPSULES 25MG", id="after-hyphen"),
         pytest.param("0.5 Tab QDHS1.6.1 PO", ["amount", "frequency"], "", id="stamp-date-glued-to-a-code"),
         pytest.param("WETA B6 Tab 50mg", ["text", "unit", "strength"], "WETA B6", id="vitamin-b6-is-no-dose"),
-        pytest.param("1 TAB QD", ["amount", "frequency"], "", id="a-dose-before-its-unit"),
+        pytest.param("VITAMIN B12 TAB 1 TAB QD", ["text", "unit", "amount"], "VITAMIN B12", id="vitamin-b12"),
     ],
 )
 def test_typed_tokens(text: str, kinds: list[str], name: str) -> None:

@@ -173,6 +173,9 @@ def test_institution_code(rows: list[str | list[str]], expected: str | None) -> 
         pytest.param(["醫郵：莊冠婷 藥師：潘慧君"], "莊冠婷", id="label-with-師-misread"),
         pytest.param(["處方師：王妤文"], "王妤文", id="label-with-醫-lost"),
         pytest.param(["醫院：明德綜合醫院"], None, id="hospital-label-is-no-doctor-label"),
+        pytest.param(["醫科：家庭醫學科"], None, id="department-label-is-no-doctor-label"),
+        pytest.param(["處方醫師簽章", "藥師潘慧君"], None, id="pharmacist-stamp-under-the-signature-box"),
+        pytest.param(["醫師：陳師孟核印"], "陳師孟", id="name-with-師-second"),
         pytest.param(["調劑藥師：潘慧君"], None, id="pharmacist-label-still-refused"),
     ],
 )

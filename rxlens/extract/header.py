@@ -32,11 +32,11 @@ __all__ = [
 
 # 醫師 / 主治醫師 / 處方醫師簽章, never 藥師 (the pharmacist signs the same forms). OCR misreads
 # the dense 簽 of 簽章 (篷章, 答章), so any one character before a closing 章 is the label.
-# With a colon after it, a label with one character of 醫師 misread (醫郵：) or lost (處方師：)
-# is still the label; 醫院, 醫事, 醫令 … and 藥師 are other labels.
+# With a colon after it, a label whose 師 OCR read as a look-alike (醫郵：, 醫帥：) or whose 醫 it
+# lost (處方師：) is still the label; other 醫 labels (醫科, 醫別, 醫院 …) are not.
 _DOCTOR_LABEL = re.compile(
     rf"(?:處方|主治|看診|開立|診治)?(?<!藥)醫師(?:簽名|姓名|代號|[{CJK}]章(?![{CJK}]))?\s*:?\s*"
-    rf"|(?:處方|(?<![{CJK}]))醫(?![院事療令囑學藥生護檢])[{CJK}]\s*[:：]\s*|處方師\s*[:：]\s*"
+    rf"|(?:處方|(?<![{CJK}]))醫[郵帥獅]\s*[:：]\s*|處方師\s*[:：]\s*"
 )
 # A name in the next cell sits within a few label heights of it; farther is another column.
 _NEXT_CELL_HEIGHTS = 4
@@ -55,9 +55,10 @@ _COMPOUND_SURNAMES = frozenset(
 )
 
 
-# The doctor's stamp prints 醫師 before the name, and OCR misreads its dense 醫 (醬師, 備師):
-# one character and 師 before two or more are that title, not the name.
-_MISREAD_TITLE = re.compile(rf"^[{CJK}]師\s*(?=[{CJK}]{{2}})")
+# The doctor's stamp prints 醫師 before the name, and OCR misreads its dense 醫 as these (醬師,
+# 備師): that title, not the name. Only these: 藥師, 技師 and names with 師 (陳師孟) are no title.
+_DOCTOR_MISREADS = "醬備"
+_MISREAD_TITLE = re.compile(rf"^[{_DOCTOR_MISREADS}]師\s*(?=[{CJK}]{{2}})")
 # Words no name opens with: a stamp's 藥局 read as 藥居 sits where the name would be.
 _NOT_A_SURNAME = "藥醫"
 

@@ -36,10 +36,11 @@ _UNITS = r"TABS?|CAPS?|錠|顆|粒|包|片|滴|GTT|PUFFS?|瓶|支|條|袋|AMP|VI
 _COUNT = rf"\d+(?:\.\d+)?|\d\s*/\s*\d|[{_ZH_NUMBER}]+"
 # An amount is a number with its unit, or a number after the word that says what it is
 # (`每次1`, `共56`: bags often print no unit). A number after a lone letter is a name's
-# (`WETA B6 Tab`, `CoQ10`): vitamins and enzymes are named so.
+# (`WETA B6 Tab`, `VITAMIN B12 TAB`): vitamins are named so. (Nor does an amount start inside a
+# number: `B12 TAB` is not `B1` and `2 TAB`.)
 _AMOUNT_RE = re.compile(
     rf"(?:(?P<label>每次|每回|一次|服用|使用|共|總量|總數量|總數|合計|數量)\s*[:：]?\s*)?"
-    rf"(?<![^A-Z][A-Z])(?<!^[A-Z])(?P<n>{_COUNT})\s*(?P<unit>{_UNITS})(?![A-Z])"
+    rf"(?<![^A-Z][A-Z])(?<!^[A-Z])(?<![\d.])(?P<n>{_COUNT})\s*(?P<unit>{_UNITS})(?![A-Z])"
     rf"|(?P<label2>每次|每回|共|總量|總數量|總數|合計|數量)\s*[:：]?\s*(?P<n2>{_COUNT})(?![\d./A-Z天日])"
 )
 # Routes only as words of their own: `OS` opens brand names too (OS-CAL).
