@@ -14,7 +14,7 @@ import pytest
 from rxlens.evaluation.generate import one
 from rxlens.evaluation.scenario import ScenarioMaker
 from rxlens.extract.header_visit import visit_date
-from rxlens.extract.second_look import PART, VALUE_WIDTH, after_labels, grid
+from rxlens.extract.second_look import PART, VALUE_WIDTH, after_labels, cut_by, grid, labelled
 from rxlens.images.intake import Upload, load_photo
 from rxlens.layout.rows import group_rows
 from rxlens.ocr.base import TextLine
@@ -23,9 +23,9 @@ from rxlens.services import Services
 
 pytestmark = pytest.mark.usefixtures("fonts")
 
-# Standard forms (seed 1618033, photos 34 and 354): the stamp covers the label and the date in
-# one, and turns the date into noise beside its label (11204213) in the other.
-STAMPED = [1618037854133, 1618037854453]
+# A standard form (seed 1618033, photo 354) whose stamp turns the date beside its label into
+# noise (11204213) for the page-wide read.
+STAMPED = [1618037854453]
 
 
 @pytest.mark.parametrize("seed", STAMPED)
@@ -61,3 +61,31 @@ def test_without_a_label_the_page_is_read_in_four_overlapping_parts() -> None:
     corners = [(0, 0), (1000 - w, 0), (0, 500 - h), (1000 - w, 500 - h)]
     assert grid(1000, 500) == [(x, y, x + w, y + h) for x, y in corners]
     assert 2 * w > 1000 and 2 * h > 500  # neighbours overlap: a line cut by one lies whole in another
+
+
+def test_a_line_a_part_cut_is_not_taken() -> None:
+    """`就醫日期：113/04/2` of `…/25`: the part's inner edge cut it; the page's own edge cuts nothing."""
+    size = (1000, 800)
+    assert cut_by(line("就醫日期：113/04/2", 430, 100, 599, 130), (0, 0, 600, 480), size)
+    assert not cut_by(line("就醫日期：113/04/25", 430, 100, 610, 130), (400, 0, 1000, 480), size)
+    assert not cut_by(line("就醫日期：113/04/25", 2, 100, 180, 130), (0, 0, 600, 480), size)
+
+
+@pytest.mark.parametrize(
+    ("before", "cell", "expected"),
+    [
+        pytest.param("就醫日期", "113/04/25", True, id="label-before"),
+        pytest.param("就留日期", "113/04/25", True, id="label-with-醫-misread"),
+        pytest.param("出生日期：050/01/01", "113/04/25", False, id="a-birth-date-is-no-label"),
+        pytest.param("就醫序號：IC01", "113/04/25", False, id="another-就醫-label"),
+        pytest.param("藥局", "113/04/25", False, id="a-stamps-date"),
+        pytest.param(None, "就醫日期：113/04/25", True, id="label-in-its-cell"),
+        pytest.param(None, "有效日期：113/04/25", False, id="validity-in-its-cell"),
+    ],
+)
+def test_a_date_found_again_must_be_labelled_as_the_visit(
+    before: str | None, cell: str, expected: bool
+) -> None:
+    date = line(cell, 300, 100, 520, 130)
+    lines = [date] + ([line(before, 60, 98, 280, 132)] if before else [])
+    assert labelled(date, "2024-04-25", lines) == expected

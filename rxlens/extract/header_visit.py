@@ -15,9 +15,10 @@ VISIT_LABEL = re.compile(
 )
 # Dates that are never the visit: birth, validity, refill windows, next visit, ranges, printing.
 # (Compound labels come first so 出生日期 is not read as 出生 + 日期.)
-OTHER_LABEL = re.compile(
-    r"出生日期|出生|生日|有效日期|有效|期限|期間|截止|回診日期|回診|預約|領藥(?!日期)|列印|印表|[~～至]"
+OTHER_DATE_WORDS = re.compile(
+    r"出生日期|出生|生日|有效日期|有效|期限|期間|截止|回診日期|回診|預約|領藥(?!日期)|列印|印表"
 )
+OTHER_LABEL = re.compile(rf"{OTHER_DATE_WORDS.pattern}|[~～至]")
 # A dispensing date is the visit on a first fill only; a plain 日期 may be any date.
 _LABEL_WEIGHT = {"調劑日期": 2.5, "領藥日期": 2.5, "日期": 2.0}
 _ANY_LABEL = re.compile(f"{VISIT_LABEL.pattern}|{OTHER_LABEL.pattern}")
