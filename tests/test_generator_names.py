@@ -20,7 +20,8 @@ def _product(pid: str, name_en: str, mg: float | None, ingredient: str = "X") ->
         ("Crestor 10mg film-coated tablets", "Crestor"),
         ('THIAMPHENICOL CAP. 250MG "P.J."', "Thiamphenicol"),
         ("Erythrocin Capsules“Taiten”(Erythromycin Estolates)", "Erythrocin"),
-        ('"HC NORITLE" JOINT PAIN RELIEF F.C. TABLETS 400MG', "Hc Noritle"),
+        ('"O.Y."CHUNBIK TABLETS', "Chunbik"),
+        ('"STANDARD" ALLERTIN TABLETS 10MG', "Allertin"),
     ],
 )
 def test_brand_ends_at_the_first_form_word(name: str, expected: str) -> None:

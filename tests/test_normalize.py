@@ -115,6 +115,8 @@ from rxlens.catalog.normalize import Strength, normalize
         ),
         pytest.param("DICLOFEN ENTERIC FILM COATING TABLETS", "DICLOFEN", [], id="coating-as-licensed"),
         pytest.param("VOREN ENTERIC-MICROENCAPSULATED CAPSULES", "VOREN", [], id="microencapsulated"),
+        pytest.param("PAINOFF ENTERIC - MICROENCAPSULATED CAPSULES", "PAINOFF", [], id="spaced-hyphen"),
+        pytest.param("DICLOFEN ENTERIC-MICRO-ENCAPSULED CAPSULES", "DICLOFEN", [], id="licence-spelling"),
         pytest.param("ENTERICOL TABLETS", "ENTERICOL", [], id="enteric-inside-a-brand-stays"),
         pytest.param("CETADIME FOR INJETION", "CETADIME", [], id="misspelt-injection"),
         pytest.param("REALEASE POWDER", "REALEASE", [], id="a-brand-one-letter-from-release-stays"),

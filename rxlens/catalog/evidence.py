@@ -220,8 +220,10 @@ class Ingredients:
         """A printed mark that is the start of the product's initials (`"Y."` of `"Y.Y."`, cut by
         the cell's edge or lost under a stamp) does not contradict it; the start of a maker's
         name does (`"S.T."` is not STANDARD). A name of five letters or more read one letter
-        off (`"SINPHA K"` for `"SINPHAR"`) is the same maker: makers are not told apart by one
-        letter, and the brand and strength already agree."""
+        off (`"SINPHA K"` for `"SINPHAR"`) does not contradict either. Some makers are one letter
+        apart (MINTONG, SINTONG), so where a brand is made by both this may name the other's
+        product of that brand; refusing lost the drug to every one-letter misread instead. It
+        never crosses brands: the name part must already match."""
         marks = self.marks[product]
         return not printed or not marks or any(_same_mark(m, p) for m in marks for p in printed)
 

@@ -24,10 +24,9 @@ _FORM_SHORT = {"TAB": ["tab", "Tab", "TAB"], "CAP": ["cap", "Cap", "CAP"]}
 
 def brand(name_en: str) -> str:
     """Leading words up to the first form word, number or bracket: `CRESTOR 10MG FILM…` → Crestor."""
-    # A quoted name that opens the licence is the brand (`"HC NORITLE" JOINT PAIN RELIEF …`).
-    if opening := re.match(r"^[\"“〝]([^\"“”〝〞]{2,30})[\"”〞]", name_en.strip()):
-        text = opening.group(1).strip()
-        return text.title() if text.isupper() else text
+    # A quoted word that opens the licence is mostly its maker (`"O.Y."CHUNBIK`, `"STANDARD"
+    # ALLERTIN`): the brand is what follows (the catalog reads such names alike).
+    name_en = re.sub(r"^\s*[\"“〝][^\"“”〝〞]{1,30}[\"”〞]\s*(?=\S)", "", name_en)
     words: list[str] = []
     # A quote or bracket glued to a word starts a word of its own (`Capsules“Taiten”(…)`).
     for word in re.split(r"\s+|(?=[\"“〝(（])", name_en.strip()):
