@@ -8,8 +8,8 @@ With RXLENS_ENGINE=gemini, `keywords` and `analysis` (two cloud calls) take the 
 extract and feed `validate` the same way; with hybrid, `escalate` sends the photos read with low
 confidence to the cloud after `validate`, and re-validates what it merges.
 
-`ocr` reads each photo, and reads again the parts of a page where it found no visit date
-(extract/second_look.py: a stamp over the date). `catalog` needs nothing, so the parallel
+`ocr` reads each photo, and reads again the parts of a page where it lost a visit date or a
+drug's name (extract/second_look.py: a stamp over them). `catalog` needs nothing, so the parallel
 schedule runs it beside intake and OCR; the sequential schedule (the rollback switch) runs the
 same stages in order. A catalog failure degrades the
 record (drugs as read, unmatched, with a warning); any other stage failure fails the request.

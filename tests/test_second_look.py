@@ -14,7 +14,9 @@ import pytest
 from rxlens.evaluation.generate import one
 from rxlens.evaluation.scenario import ScenarioMaker
 from rxlens.extract.header_visit import visit_date
-from rxlens.extract.second_look import PART, VALUE_WIDTH, after_labels, cut_by, grid, labelled
+from rxlens.extract.lost_names import name_boxes
+from rxlens.extract.reread import cut_by
+from rxlens.extract.second_look import PART, VALUE_WIDTH, after_labels, grid, labelled
 from rxlens.images.intake import Upload, load_photo
 from rxlens.layout.rows import group_rows
 from rxlens.ocr.base import TextLine
@@ -37,6 +39,22 @@ def test_a_stamped_visit_date_is_read_on_a_second_look(reader: Services, seed: i
     assert missed, "the page-wide read now finds this date: pick a slip whose stamp still hides it"
     record = asyncio.run(analyze([Upload("slip.jpg", data)], reader))
     assert record.visit_date == truth.visit_date
+
+
+# A standard form (seed 1618033, photo 50) whose stamp hides one drug's name from the page-wide read.
+NAME_STAMPED = 1618037854149
+
+
+def test_a_stamped_drug_name_is_read_on_a_second_look(reader: Services) -> None:
+    maker = ScenarioMaker(list(reader.catalog.index().products))
+    truth, data = one(maker, "nhi_standard_form", NAME_STAMPED, damaged_share=0.5)
+    photo = load_photo(0, Upload("slip.jpg", data), reader.settings.intake)
+    lost = name_boxes(reader.ocr.read(photo), photo.image.size)
+    assert lost, "the page-wide read now finds every name: pick a slip whose stamp still hides one"
+    record = asyncio.run(analyze([Upload("slip.jpg", data)], reader))
+    got = [m.matched_drug_id for m in record.medications]
+    assert len(got) == len(truth.medications)
+    assert all(g in t.acceptable_ids for g, t in zip(got, truth.medications, strict=True))
 
 
 def line(text: str, left: float, top: float, right: float, bottom: float) -> TextLine:
@@ -89,3 +107,54 @@ def test_a_date_found_again_must_be_labelled_as_the_visit(
     date = line(cell, 300, 100, 520, 130)
     lines = [date] + ([line(before, 60, 98, 280, 132)] if before else [])
     assert labelled(date, "2024-04-25", lines) == expected
+
+
+HEADER = [
+    line("藥品名稱及規格", 200, 300, 420, 330),
+    line("用量", 780, 300, 840, 330),
+    line("用法", 950, 300, 1010, 330),
+    line("日數", 1120, 300, 1180, 330),
+]
+
+
+def test_a_table_row_with_usage_and_no_name_is_read_again_across_the_name_column() -> None:
+    rows = [
+        *HEADER,
+        line("Utapine F.C. Tablet 200mg", 60, 350, 500, 385),
+        line("1", 800, 350, 830, 385),
+        line("QD", 960, 350, 1010, 385),
+        line("14", 1130, 350, 1170, 385),
+        line("1", 800, 400, 830, 435),  # the next drug's name lost under a stamp
+        line("QD", 960, 400, 1010, 435),
+        line("14", 1130, 400, 1170, 435),
+    ]
+    ((x0, y0, x1, y1),) = name_boxes(rows, (1500, 900))
+    assert (x0, x1) == (0, 780)  # the whole name column, up to the dose column
+    assert y0 < 400 and y1 > 435
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        pytest.param(
+            HEADER[:1] + [line("1", 800, 400, 830, 435), line("QD", 960, 400, 1010, 435)], id="no-header"
+        ),
+        pytest.param(
+            [
+                *HEADER,
+                line("Utapine F.C. Tablet 200mg", 60, 350, 500, 385),
+                line("1 TAB QD 14", 800, 400, 1170, 435),
+            ],
+            id="usage-line-under-its-name",
+        ),
+        pytest.param(
+            [*HEADER, line("以下空白", 60, 350, 300, 385), line("QD", 960, 400, 1010, 435)],
+            id="after-the-table",
+        ),
+        pytest.param(
+            [*HEADER, line("1", 800, 400, 830, 435), line("14", 1130, 400, 1170, 435)], id="no-frequency"
+        ),
+    ],
+)
+def test_rows_that_lost_no_name_are_not_read_again(rows: list[TextLine]) -> None:
+    assert name_boxes(rows, (1500, 900)) == []

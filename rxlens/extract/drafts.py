@@ -48,7 +48,7 @@ def _labelled(row: Row) -> bool:
 
 
 # A row that ends the drug table: usage below it belongs to no drug.
-_TABLE_END_RE = re.compile(r"醫師|藥師|注意|本處方|處方箋|地址|電話|簽章|總計|合計金額|以下空白")
+TABLE_END_RE = re.compile(r"醫師|藥師|注意|本處方|處方箋|地址|電話|簽章|總計|合計金額|以下空白")
 _FORM_RE = re.compile(r"錠|膠囊|顆粒|糖漿|軟膏|乳膏|眼藥|點眼|液|TAB|CAP|SYR|OINT|CREAM|DROP|SOLN|INJ|GEL")
 
 
@@ -213,7 +213,7 @@ class _Drafter:
         if _STAMP_WORD_RE.fullmatch(row.text) and self.current is not None and not self._has_read_usage():
             return  # a stamp's word on a row of its own between a drug's name lines (`藥師`)
         line = self.read(row)
-        if _TABLE_END_RE.search(row.text) and line.code is None and not line.found and self._has_read_usage():
+        if TABLE_END_RE.search(row.text) and line.code is None and not line.found and self._has_read_usage():
             self.end_table()
         elif self._code_of_the_name_above(line):
             self.current.code, self.current.code_text = line.code, line.code_text  # type: ignore[union-attr]

@@ -1,23 +1,23 @@
-"""A second look for the visit date when the page-wide read found none.
+"""A second look at what a stamp hid from the page-wide read (helpers in reread.py).
 
-The detector sees the whole page shrunk to its working size, and a stamp over the 就醫日期 cell
-can leave the date's strokes just below its box threshold: the line is lost, or merged with the
-stamp into one box read as noise (`113/41`). The same cell read again in a part of the page is
-found at full size and without the stamp's neighbours. The date is what refill windows and the
-plan are counted from, so a page without one is read again: right of each date label read
-without its date (a small crop), else in four overlapping parts of the page (about one and a
-half reads of it). Only date and date-label lines are taken from what is read again, and only
-when the visit date they give is labelled as one. Pages with a date pay nothing.
+- The visit date: it is what refill windows and the plan are counted from, so a page without
+  one is read again right of each date label read without its date (a small crop), else in four
+  overlapping parts of the page (about one and a half reads of it). Only date and date-label
+  lines are taken, and only when the visit date they give is labelled as one.
+- A drug's name: a table row with a frequency and nothing in the name column is read again
+  across the name column (lost_names.py).
+
+Pages where nothing is missing pay nothing.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import logging
-import re
 
 from rxlens.extract.header_dates import find_dates
 from rxlens.extract.header_visit import OTHER_DATE_WORDS, visit_date
+from rxlens.extract.lost_names import name_boxes, named
+from rxlens.extract.reread import Box, clamp, merged, read_parts
 from rxlens.images.intake import Photo
 from rxlens.layout.rows import group_rows
 from rxlens.ocr.base import OcrEngine, TextLine
@@ -29,10 +29,6 @@ log = logging.getLogger("rxlens.extract")
 PART = 0.6
 # A label's value is read again in a box this many label heights wide, from the label on.
 VALUE_WIDTH = 12
-MIN_SIDE = 16  # px: a smaller crop holds no line
-EDGE = 3  # px: a line this near a part's inner edge was cut by it
-
-Box = tuple[int, int, int, int]
 
 
 def grid(width: int, height: int) -> list[Box]:
@@ -52,70 +48,13 @@ def after_labels(lines: list[TextLine], width: int, height: int) -> list[Box]:
     for line in lines:
         if _visit_label(line.text) and not find_dates(line.text, compact=True):
             h = line.bottom - line.top
-            x0, y0 = max(0, int(line.left - h)), max(0, int(line.top - h))
-            x1, y1 = min(width, int(line.right + VALUE_WIDTH * h)), min(height, int(line.bottom + h))
-            boxes.append((x0, y0, x1, y1))
+            box = (line.left - h, line.top - h, line.right + VALUE_WIDTH * h, line.bottom + h)
+            boxes.append(clamp(box, (width, height)))
     return boxes
-
-
-def _shifted(line: TextLine, x: int, y: int) -> TextLine:
-    a, b, c, d = ((px + x, py + y) for px, py in line.box)
-    return dataclasses.replace(line, box=(a, b, c, d))
-
-
-def _inside(line: TextLine, other: TextLine) -> bool:
-    cx, cy = (line.left + line.right) / 2, line.centre
-    return other.left <= cx <= other.right and other.top <= cy <= other.bottom
-
-
-def _overlap(a: TextLine, b: TextLine) -> bool:
-    return a.left < b.right and b.left < a.right and a.top < b.bottom and b.top < a.bottom
-
-
-def _bare(text: str) -> str:
-    return re.sub(r"\s", "", fold(text))
-
-
-def _fragment(line: TextLine, lines: list[TextLine]) -> bool:
-    """A part's cut of a line the page-wide read has whole (`114/1/8` of `有效期限：114/1/8`)."""
-    text = _bare(line.text)
-    return any(_overlap(line, old) and text in _bare(old.text) for old in lines)
-
-
-def cut_by(line: TextLine, part: Box, size: tuple[int, int]) -> bool:
-    """The line touches an edge of the part inside the page: the part cut it, and another part
-    (or the page-wide read) has it whole (`就醫日期：113/04/2` of `…113/04/25`)."""
-    (x0, y0, x1, y1), (width, height) = part, size
-    return (
-        (x0 > 0 and line.left - x0 < EDGE)
-        or (y0 > 0 and line.top - y0 < EDGE)
-        or (x1 < width and x1 - line.right < EDGE)
-        or (y1 < height and y1 - line.bottom < EDGE)
-    )
 
 
 def _wanted(line: TextLine) -> bool:
     return bool(find_dates(line.text, compact=True)) or "日期" in fold(line.text)
-
-
-def _read_part(photo: Photo, part: Box, engine: OcrEngine) -> list[TextLine]:
-    """Date and label lines read in one part, whole, in page coordinates."""
-    x0, y0, x1, y1 = part
-    if min(x1 - x0, y1 - y0) < MIN_SIDE:
-        return []
-    crop = dataclasses.replace(photo, image=photo.image.crop(part))
-    shifted = [_shifted(line, x0, y0) for line in engine.read(crop) if line.rotation == 0 and _wanted(line)]
-    return [line for line in shifted if not cut_by(line, part, photo.image.size)]
-
-
-def _read_parts(photo: Photo, lines: list[TextLine], parts: list[Box], engine: OcrEngine) -> list[TextLine]:
-    """What the parts read that the page-wide read lacks, each line once."""
-    found: list[TextLine] = []
-    for part in parts:
-        for line in _read_part(photo, part, engine):
-            if not _fragment(line, lines) and not any(_inside(line, seen) for seen in found):
-                found.append(line)
-    return found
 
 
 def labelled(cell: TextLine, value: str, lines: list[TextLine]) -> bool:
@@ -138,29 +77,39 @@ def _with_parts(
     photo: Photo, lines: list[TextLine], parts: list[Box], engine: OcrEngine
 ) -> list[TextLine] | None:
     """The page's lines with what `parts` read of dates, when that gives a labelled visit date."""
-    new = _read_parts(photo, lines, parts, engine)
-    merged = [old for old in lines if not any(_inside(old, line) for line in new)] + new
-    found = visit_date(group_rows(merged)) if new else None
+    new = read_parts(photo, lines, parts, engine, _wanted)
+    both = merged(lines, new)
+    found = visit_date(group_rows(both)) if new else None
     if found is None:
         return None
     value = str(found.value)
     cells = [c for c in found.row.cells if any(h.iso == value for h in find_dates(c.text, compact=True))]
-    return merged if any(labelled(cell, value, merged) for cell in cells) else None
+    return both if any(labelled(cell, value, both) for cell in cells) else None
+
+
+def _date_again(photo: Photo, lines: list[TextLine], engine: OcrEngine) -> list[TextLine]:
+    if visit_date(group_rows(lines)):
+        return lines
+    size = photo.image.size
+    for parts in (after_labels(lines, *size), grid(*size)):
+        if parts and (both := _with_parts(photo, lines, parts, engine)):
+            return both
+    return lines
+
+
+def _names_again(photo: Photo, lines: list[TextLine], engine: OcrEngine) -> list[TextLine]:
+    boxes = name_boxes(lines, photo.image.size)
+    return merged(lines, read_parts(photo, lines, boxes, engine, named)) if boxes else lines
 
 
 def second_look(photo: Photo, lines: list[TextLine], engine: OcrEngine) -> list[TextLine]:
-    """`lines`, or with the date lines a second look found when the page-wide read had none.
-    The page must have been read upright (a turned page's boxes are in another frame). The first
+    """`lines`, with what a second look found of a lost visit date and lost drug names. The
+    page must have been read upright (a turned page's boxes are in another frame). The first
     read stands whatever happens here: a failure of this extra look is logged, not raised."""
-    if not lines or any(line.rotation for line in lines) or visit_date(group_rows(lines)):
+    if not lines or any(line.rotation for line in lines):
         return lines
-    size = photo.image.size
     try:
-        for parts in (after_labels(lines, *size), grid(*size)):
-            if parts and (merged := _with_parts(photo, lines, parts, engine)):
-                return merged
+        return _names_again(photo, _date_again(photo, lines, engine), engine)
     except Exception as exc:  # noqa: BLE001 - an optional extra read must not fail a read page
-        log.warning(
-            "second look for the visit date failed on photo %d: %s", photo.index + 1, type(exc).__name__
-        )
-    return lines
+        log.warning("second look failed on photo %d: %s", photo.index + 1, type(exc).__name__)
+        return lines

@@ -1,0 +1,67 @@
+"""Drug rows whose name the page-wide read lost (a stamp over it): a row of a table with a
+frequency and no word in the name column. second_look.py reads the name column there again.
+
+Only in a table with a header naming its columns (where the name column ends is known), and not
+under a name row still waiting for its usage (a usage line under its name is no lost name).
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+
+from rxlens.extract.drafts import TABLE_END_RE
+from rxlens.extract.reread import Box, clamp
+from rxlens.layout.rows import Columns, Row, find_columns, group_rows, slope
+from rxlens.ocr.base import TextLine
+from rxlens.textnorm import fold
+from rxlens.vocab import frequency as grammar
+
+# A word a name holds: three Latin letters or two Chinese characters (a code's two letters,
+# a row number or a dose is none).
+_WORD = re.compile(r"[A-Z]{3,}|[\u3400-\u9fff]{2,}")
+MAX_ROWS = 6  # each is a crop read; more lost names than this is a page to photograph again
+MARGIN = 1.2  # line heights above and below the row's line, for a tilt the slope misjudges
+
+
+def named(line: TextLine) -> bool:
+    return bool(_WORD.search(fold(line.text)))
+
+
+def _name_right(columns: Columns) -> float | None:
+    """Where the name column ends: the next column's left edge."""
+    left = columns.edges["name"]
+    return min((e for c, e in columns.edges.items() if c != "name" and e > left), default=None)
+
+
+def _usage(row: Row) -> bool:
+    return any(f.known for f in grammar.find_all(row.text))
+
+
+def _name_in(row: Row, right: float) -> bool:
+    return any(named(c) for c in row.cells if (c.left + c.right) / 2 < right)
+
+
+def _box(row: Row, right: float, rise: float, size: tuple[int, int]) -> Box:
+    """The name column at the row's height there (the slope carries it across the page)."""
+    x = statistics.fmean((c.left + c.right) / 2 for c in row.cells)
+    y = row.centre + rise * (right / 2 - x)
+    h = statistics.median(c.bottom - c.top for c in row.cells)
+    return clamp((0, y - MARGIN * h, right, y + MARGIN * h), size)
+
+
+def name_boxes(lines: list[TextLine], size: tuple[int, int]) -> list[Box]:
+    rows = group_rows(lines)
+    header = next(((i, c) for i, row in enumerate(rows) if (c := find_columns(row))), None)
+    right = _name_right(header[1]) if header else None
+    if header is None or right is None:
+        return []
+    boxes, waiting = [], False
+    for row in rows[header[0] + 1 :]:
+        if TABLE_END_RE.search(row.text):
+            break
+        usage, name = _usage(row), _name_in(row, right)
+        if usage and not name and not waiting:
+            boxes.append(_box(row, right, slope(lines), size))
+        waiting = name and not usage
+    return boxes[:MAX_ROWS]

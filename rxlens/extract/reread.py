@@ -1,0 +1,97 @@
+"""Reading parts of a photo again, for what the page-wide read lost (second_look.py).
+
+The detector sees the whole page shrunk to its working size, and a stamp over a cell can leave
+its strokes just below the box threshold: the line is lost, or merged with the stamp into one box
+read as noise. The same cell read again in a crop is found at full size and without the stamp's
+neighbours. These helpers read a crop and bring its lines back into page coordinates, dropping
+what the crop's edge cut and what the page-wide read already has whole.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable
+
+from rxlens.images.intake import Photo
+from rxlens.ocr.base import OcrEngine, TextLine
+from rxlens.textnorm import fold
+
+Box = tuple[int, int, int, int]
+MIN_SIDE = 16  # px: a smaller crop holds no line
+EDGE = 3  # px: a line this near a crop's inner edge was cut by it
+
+
+def clamp(box: tuple[float, float, float, float], size: tuple[int, int]) -> Box:
+    x0, y0, x1, y1 = box
+    return max(0, int(x0)), max(0, int(y0)), min(size[0], int(x1)), min(size[1], int(y1))
+
+
+def shifted(line: TextLine, x: int, y: int) -> TextLine:
+    a, b, c, d = ((px + x, py + y) for px, py in line.box)
+    return dataclasses.replace(line, box=(a, b, c, d))
+
+
+def inside(line: TextLine, other: TextLine) -> bool:
+    """The centre of `line` lies in the box of `other`."""
+    cx, cy = (line.left + line.right) / 2, line.centre
+    return other.left <= cx <= other.right and other.top <= cy <= other.bottom
+
+
+def _overlap(a: TextLine, b: TextLine) -> bool:
+    return a.left < b.right and b.left < a.right and a.top < b.bottom and b.top < a.bottom
+
+
+def _bare(text: str) -> str:
+    return re.sub(r"\s", "", fold(text))
+
+
+def fragment(line: TextLine, lines: list[TextLine]) -> bool:
+    """A crop's cut of a line the page-wide read has whole (`114/1/8` of `有效期限：114/1/8`)."""
+    text = _bare(line.text)
+    return any(_overlap(line, old) and text in _bare(old.text) for old in lines)
+
+
+def cut_by(line: TextLine, part: Box, size: tuple[int, int]) -> bool:
+    """The line touches an edge of the crop inside the page: the crop cut it, and another crop
+    (or the page-wide read) has it whole (`就醫日期：113/04/2` of `…113/04/25`)."""
+    (x0, y0, x1, y1), (width, height) = part, size
+    return (
+        (x0 > 0 and line.left - x0 < EDGE)
+        or (y0 > 0 and line.top - y0 < EDGE)
+        or (x1 < width and x1 - line.right < EDGE)
+        or (y1 < height and y1 - line.bottom < EDGE)
+    )
+
+
+def read_part(
+    photo: Photo, part: Box, engine: OcrEngine, wanted: Callable[[TextLine], bool]
+) -> list[TextLine]:
+    """The wanted lines read in one crop, whole, in page coordinates."""
+    x0, y0, x1, y1 = part
+    if min(x1 - x0, y1 - y0) < MIN_SIDE:
+        return []
+    crop = dataclasses.replace(photo, image=photo.image.crop(part))
+    lines = [shifted(line, x0, y0) for line in engine.read(crop) if line.rotation == 0 and wanted(line)]
+    return [line for line in lines if not cut_by(line, part, photo.image.size)]
+
+
+def read_parts(
+    photo: Photo,
+    lines: list[TextLine],
+    parts: list[Box],
+    engine: OcrEngine,
+    wanted: Callable[[TextLine], bool],
+) -> list[TextLine]:
+    """What the crops read that the page-wide read lacks, each line once."""
+    found: list[TextLine] = []
+    for part in parts:
+        for line in read_part(photo, part, engine, wanted):
+            if not fragment(line, lines) and not any(inside(line, seen) for seen in found):
+                found.append(line)
+    return found
+
+
+def merged(lines: list[TextLine], new: list[TextLine]) -> list[TextLine]:
+    """The page's lines with `new` in place of the lines they cover."""
+    return [old for old in lines if not any(inside(old, line) for line in new)] + new
