@@ -1,10 +1,11 @@
-"""What the second look for a lost visit date costs (rxlens/extract/second_look.py).
+"""What the second look costs (rxlens/extract/second_look.py), and what it gives back.
 
-It runs only on a page where the page-wide read found no visit date. To time it on pages that
-have one, the page's date lines are taken out of what the first read returned, as a stamp would
-take them, and the second look is timed beside the first read, on the same photos in one run:
-the right-of-label crop (the label was read, its date was not) and the four parts (both lost),
-with how often the date it then gives is the true one.
+It runs only on a page where the page-wide read lost the visit date or a drug's name. To time
+it on pages that have both, lines are taken out of what the first read returned, as a stamp
+would take them, and the second look is timed beside the first read, on the same photos in one
+run: the date lost but its label read (a crop right of the label), date and label lost (four
+parts of the page), and the name of a table's first drug lost (a crop across the name column);
+with how often the true date, or a name where the lost one was, comes back.
 Generated photos, one per layout family and seed; the real model.
 
     .venv/bin/python -m bench.second_look [--seeds 3]
@@ -27,9 +28,11 @@ from rxlens.evaluation.layouts import FAMILIES
 from rxlens.evaluation.scenario import ScenarioMaker
 from rxlens.extract.header_dates import find_dates
 from rxlens.extract.header_visit import visit_date
+from rxlens.extract.lost_names import has_usage, name_right, named
+from rxlens.extract.reread import inside
 from rxlens.extract.second_look import second_look
 from rxlens.images.intake import Photo, Upload, load_photo
-from rxlens.layout.rows import group_rows
+from rxlens.layout.rows import find_columns, group_rows
 from rxlens.ocr.base import TextLine
 from rxlens.ocr.local import LocalOcr
 from rxlens.textnorm import fold
@@ -62,15 +65,45 @@ def no_date_nor_label(lines: list[TextLine]) -> list[TextLine]:
     return [ln for ln in no_date(lines) if "日期" not in fold(ln.text)]
 
 
+def name_cells(lines: list[TextLine]) -> list[TextLine]:
+    """The name cells of a headed table's first drug row (none on pages without a table)."""
+    rows = group_rows(lines)
+    header = next(((i, c) for i, row in enumerate(rows) if (c := find_columns(row))), None)
+    right = name_right(header[1]) if header else None
+    if header is None or right is None:
+        return []
+    for row in rows[header[0] + 1 :]:
+        cells = [c for c in row.cells if (c.left + c.right) / 2 < right and named(c)]
+        if cells and has_usage(row):
+            return cells
+    return []
+
+
 def timed(fn: Callable[[], T]) -> tuple[float, T]:
     start = time.perf_counter()
     result = fn()
     return (time.perf_counter() - start) * 1000, result
 
 
-CASES: dict[str, Callable[[list[TextLine]], list[TextLine]]] = {
-    "second look, label read": no_date,
-    "second look, both lost": no_date_nor_label,
+def no_name(lines: list[TextLine]) -> list[TextLine]:
+    lost = name_cells(lines)
+    return [ln for ln in lines if ln not in lost]
+
+
+def date_back(lines: list[TextLine], truth: str | None, _: list[TextLine]) -> bool:
+    return truth is not None and visit(lines) == truth
+
+
+def name_back(lines: list[TextLine], _: str | None, first: list[TextLine]) -> bool:
+    lost = name_cells(first)
+    return bool(lost) and any(named(ln) and any(inside(ln, old) for old in lost) for ln in lines)
+
+
+Check = Callable[[list[TextLine], str | None, list[TextLine]], bool]
+CASES: dict[str, tuple[Callable[[list[TextLine]], list[TextLine]], Check]] = {
+    "date lost, label read": (no_date, date_back),
+    "date and label lost": (no_date_nor_label, date_back),
+    "first drug's name lost": (no_name, name_back),
 }
 
 
@@ -82,16 +115,20 @@ def visit(lines: list[TextLine]) -> str | None:
 def measure(
     ocr: LocalOcr, pages: list[tuple[Photo, str | None]]
 ) -> tuple[dict[str, list[float]], dict[str, int]]:
-    """Times of each step, and how often the second look gave the true visit date back."""
+    """Times of each step, and how often the second look gave back what was taken out (pages
+    with nothing to take out, a name on a page without a table, are left out of that case)."""
     times: dict[str, list[float]] = {"first read": [], **{name: [] for name in CASES}}
     right = dict.fromkeys(CASES, 0)
     for photo, truth in pages:
         ms, lines = timed(partial(ocr.read, photo))
         times["first read"].append(ms)
-        for name, cut in CASES.items():
-            ms, more = timed(partial(second_look, photo, cut(lines), ocr))
+        for name, (cut, back) in CASES.items():
+            kept = cut(lines)
+            if kept == lines:
+                continue
+            ms, more = timed(partial(second_look, photo, kept, ocr))
             times[name].append(ms)
-            right[name] += truth is not None and visit(more) == truth
+            right[name] += back(more, truth, lines)
     return times, right
 
 
@@ -103,7 +140,7 @@ def main() -> None:
     ocr.warm_up()
     times, found = measure(ocr, photos(args.seeds))
     base = statistics.median(times["first read"])
-    print("| step | median ms | p95 ms | × first read | true date found again |")
+    print("| step | median ms | p95 ms | × first read | given back |")
     print("|---|---|---|---|---|")
     for name, values in times.items():
         again = f"{found[name]}/{len(values)}" if name in found else "-"

@@ -28,13 +28,13 @@ def named(line: TextLine) -> bool:
     return bool(_WORD.search(fold(line.text)))
 
 
-def _name_right(columns: Columns) -> float | None:
+def name_right(columns: Columns) -> float | None:
     """Where the name column ends: the next column's left edge."""
     left = columns.edges["name"]
     return min((e for c, e in columns.edges.items() if c != "name" and e > left), default=None)
 
 
-def _usage(row: Row) -> bool:
+def has_usage(row: Row) -> bool:
     return any(f.known for f in grammar.find_all(row.text))
 
 
@@ -53,14 +53,14 @@ def _box(row: Row, right: float, rise: float, size: tuple[int, int]) -> Box:
 def name_boxes(lines: list[TextLine], size: tuple[int, int]) -> list[Box]:
     rows = group_rows(lines)
     header = next(((i, c) for i, row in enumerate(rows) if (c := find_columns(row))), None)
-    right = _name_right(header[1]) if header else None
+    right = name_right(header[1]) if header else None
     if header is None or right is None:
         return []
     boxes, waiting = [], False
     for row in rows[header[0] + 1 :]:
         if TABLE_END_RE.search(row.text):
             break
-        usage, name = _usage(row), _name_in(row, right)
+        usage, name = has_usage(row), _name_in(row, right)
         if usage and not name and not waiting:
             boxes.append(_box(row, right, slope(lines), size))
         waiting = name and not usage
