@@ -90,6 +90,10 @@ class OcrSettings(BaseModel):
     ink: Literal["lightest", "paper", "as_taken"] = "paper"
     # A pixel whose chroma lies farther than this (0-255) from the paper's is coloured (ink.py).
     colour_spread: int = Field(default=40, ge=0, le=255)
+    # A page that lost its visit date or a drug's name to a stamp is read again in parts
+    # (extract/second_look.py); no such read begins after this many seconds, so the OCR stage
+    # keeps its timeout. 0 turns the second look off. bench/second_look.py measures its cost.
+    second_look_seconds: float = Field(default=3.0, ge=0)
 
 
 class PipelineSettings(BaseModel):

@@ -89,7 +89,10 @@ class Stages:
     async def ocr(self, needs: Results) -> dict[int, list[TextLine]]:
         async def read(photo: Photo) -> tuple[int, list[TextLine]]:
             lines = await self.services.blocking.run_ocr(self.services.ocr.read, photo)
-            lines = await self.services.blocking.run_ocr(second_look, photo, lines, self.services.ocr)
+            seconds = self.services.settings.ocr.second_look_seconds
+            lines = await self.services.blocking.run_ocr(
+                second_look, photo, lines, self.services.ocr, seconds
+            )
             await self.request.progress("photo_read", {"photo": photo.index, "lines": len(lines)})
             return photo.index, lines
 

@@ -14,8 +14,8 @@ import pytest
 from rxlens.evaluation.generate import one
 from rxlens.evaluation.scenario import ScenarioMaker
 from rxlens.extract.header_visit import visit_date
-from rxlens.extract.lost_names import name_boxes
-from rxlens.extract.reread import cut_by
+from rxlens.extract.lost_names import name_boxes, named
+from rxlens.extract.reread import covers, cut_by
 from rxlens.extract.second_look import PART, VALUE_WIDTH, after_labels, grid, labelled
 from rxlens.images.intake import Upload, load_photo
 from rxlens.layout.rows import group_rows
@@ -148,7 +148,12 @@ def test_a_table_row_with_usage_and_no_name_is_read_again_across_the_name_column
             id="usage-line-under-its-name",
         ),
         pytest.param(
-            [*HEADER, line("以下空白", 60, 350, 300, 385), line("QD", 960, 400, 1010, 435)],
+            [
+                *HEADER,
+                line("以下空白", 60, 350, 300, 385),
+                line("1 QD", 800, 400, 1010, 435),  # between: a row with usage and no name
+                line("QD", 960, 450, 1010, 485),
+            ],
             id="after-the-table",
         ),
         pytest.param(
@@ -158,3 +163,49 @@ def test_a_table_row_with_usage_and_no_name_is_read_again_across_the_name_column
 )
 def test_rows_that_lost_no_name_are_not_read_again(rows: list[TextLine]) -> None:
     assert name_boxes(rows, (1500, 900)) == []
+
+
+def tilted(text: str, left: float, top: float, width: float, height: float, rise: float) -> TextLine:
+    """A line whose text runs `rise` pixels down per pixel across (a tilted page)."""
+    a, b = (left, top), (left + width, top + rise * width)
+    return TextLine(text, (a, b, (b[0], b[1] + height), (left, top + height)), 0.99, 0)
+
+
+def test_a_line_read_again_replaces_what_lies_on_it_not_its_neighbours() -> None:
+    """On a page tilted 4°, a long line's upright box reaches into the next row."""
+    date = tilted("就醫日期：113/04/25 科別：家醫科 醫師：陳大文", 100, 550, 900, 34, 0.07)
+    assert covers(date, line("113/41", 300, 560, 420, 600))  # the noise it replaces
+    assert not covers(date, line("性別：男", 160, 610, 240, 642))  # the row under its right end
+
+
+def test_a_tilted_row_gets_a_name_box_as_tall_as_its_tilt() -> None:
+    rise = 0.08  # about 4.6°: a 780 px column drops 62 px
+    rows = [
+        tilted("藥品名稱及規格", 200, 300, 220, 30, rise),
+        tilted("用量", 780, 300 + 580 * rise, 60, 30, rise),
+        tilted("用法", 950, 300 + 750 * rise, 60, 30, rise),
+        tilted("日數", 1120, 300 + 920 * rise, 60, 30, rise),
+        tilted("Utapine F.C. Tablet 200mg", 60, 350 - 140 * rise, 440, 34, rise),
+        tilted("1", 800, 350 + 600 * rise, 30, 34, rise),
+        tilted("QD", 960, 350 + 760 * rise, 50, 34, rise),
+        tilted("1", 800, 410 + 600 * rise, 30, 34, rise),  # the next name lost
+        tilted("QD", 960, 410 + 760 * rise, 50, 34, rise),
+    ]
+    ((_, y0, x1, y1),) = name_boxes(rows, (1500, 900))
+    lost_name = tilted("Sinemet Tablets 25/250", 60, 410 - 140 * rise, 440, 34, rise)
+    assert y0 <= lost_name.top and y1 >= lost_name.bottom and x1 == 780
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Utapine F.C.", True),
+        ("鬆筋錠", True),
+        ("1 TAB TID", False),
+        ("BC25419100", False),
+        ("AC58220IG0StoPain", True),
+        ("Reglide1 mg", True),
+    ],
+)
+def test_what_counts_as_a_name_word(text: str, expected: bool) -> None:
+    assert named(line(text, 0, 0, 100, 30)) == expected

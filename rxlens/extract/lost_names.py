@@ -17,15 +17,21 @@ from rxlens.ocr.base import TextLine
 from rxlens.textnorm import fold
 from rxlens.vocab import frequency as grammar
 
-# A word a name holds: three Latin letters or two Chinese characters (a code's two letters,
-# a row number or a dose is none).
+# A word a name holds: three Latin letters or two Chinese characters, once codes (letters
+# and three or more digits: `BC25419100`, `AC58220IG0`), frequencies and units (`1 TAB TID`)
+# are taken out.
 _WORD = re.compile(r"[A-Z]{3,}|[\u3400-\u9fff]{2,}")
+_CODE = re.compile(r"(?<![A-Z0-9])(?=(?:[A-Z]*\d){3})[A-Z0-9]{6,12}")
+_UNIT = re.compile(r"(?<![A-Z])(?:TABS?|CAPS?|PCS?|AMP|VIAL|BOT|TUBE|PACK|PUFFS?|GTT)(?![A-Z])")
 MAX_ROWS = 6  # each is a crop read; more lost names than this is a page to photograph again
 MARGIN = 1.2  # line heights above and below the row's line, for a tilt the slope misjudges
 
 
 def named(line: TextLine) -> bool:
-    return bool(_WORD.search(fold(line.text)))
+    text = fold(line.text)
+    for f in grammar.find_all(text):
+        text = text[: f.span[0]] + " " * (f.span[1] - f.span[0]) + text[f.span[1] :]
+    return bool(_WORD.search(_UNIT.sub(" ", _CODE.sub(" ", text))))
 
 
 def name_right(columns: Columns) -> float | None:
@@ -43,11 +49,12 @@ def _name_in(row: Row, right: float) -> bool:
 
 
 def _box(row: Row, right: float, rise: float, size: tuple[int, int]) -> Box:
-    """The name column at the row's height there (the slope carries it across the page)."""
+    """The name column at the row's height there (the slope carries it across the page, and a
+    tilted name spans the column's width times the slope in height)."""
     x = statistics.fmean((c.left + c.right) / 2 for c in row.cells)
     y = row.centre + rise * (right / 2 - x)
-    h = statistics.median(c.bottom - c.top for c in row.cells)
-    return clamp((0, y - MARGIN * h, right, y + MARGIN * h), size)
+    half = MARGIN * statistics.median(c.thickness for c in row.cells) + abs(rise) * right / 2
+    return clamp((0, y - half, right, y + half), size)
 
 
 def name_boxes(lines: list[TextLine], size: tuple[int, int]) -> list[Box]:
@@ -63,5 +70,6 @@ def name_boxes(lines: list[TextLine], size: tuple[int, int]) -> list[Box]:
         usage, name = has_usage(row), _name_in(row, right)
         if usage and not name and not waiting:
             boxes.append(_box(row, right, slope(lines), size))
-        waiting = name and not usage
+        # A name row waits for its usage, also across its wrapped lines (`… Tablet` / `200mg`).
+        waiting = not usage and (name or waiting)
     return boxes[:MAX_ROWS]

@@ -10,7 +10,9 @@ what the crop's edge cut and what the page-wide read already has whole.
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
+import time
 from collections.abc import Callable
 
 from rxlens.images.intake import Photo
@@ -82,16 +84,33 @@ def read_parts(
     parts: list[Box],
     engine: OcrEngine,
     wanted: Callable[[TextLine], bool],
+    deadline: float = math.inf,
 ) -> list[TextLine]:
-    """What the crops read that the page-wide read lacks, each line once."""
+    """What the crops read that the page-wide read lacks, each line once; no crop is begun
+    after `deadline` (a time.monotonic() value)."""
     found: list[TextLine] = []
     for part in parts:
+        if time.monotonic() > deadline:
+            break
         for line in read_part(photo, part, engine, wanted):
             if not fragment(line, lines) and not any(inside(line, seen) for seen in found):
                 found.append(line)
     return found
 
 
+def covers(new: TextLine, old: TextLine) -> bool:
+    """`old` lies on the text of `new`: its centre within the new line's thickness around the
+    new line's centre line, not merely in its upright box (tall on a tilted page, where it
+    reaches into the rows above and below)."""
+    (ax, ay), (bx, by), (cx, cy), (dx, dy) = new.box
+    (lx, ly), (rx, ry) = ((ax + dx) / 2, (ay + dy) / 2), ((bx + cx) / 2, (by + cy) / 2)
+    x, y = (old.left + old.right) / 2, old.centre
+    if not new.left <= x <= new.right:
+        return False
+    at = ly + (ry - ly) * ((x - lx) / (rx - lx) if rx != lx else 0.5)
+    return abs(y - at) <= new.thickness / 2
+
+
 def merged(lines: list[TextLine], new: list[TextLine]) -> list[TextLine]:
     """The page's lines with `new` in place of the lines they cover."""
-    return [old for old in lines if not any(inside(old, line) for line in new)] + new
+    return [old for old in lines if not any(covers(line, old) for line in new)] + new

@@ -13,6 +13,9 @@ Pages where nothing is missing pay nothing.
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from rxlens.extract.header_dates import find_dates
 from rxlens.extract.header_visit import OTHER_DATE_WORDS, visit_date
@@ -29,6 +32,7 @@ log = logging.getLogger("rxlens.extract")
 PART = 0.6
 # A label's value is read again in a box this many label heights wide, from the label on.
 VALUE_WIDTH = 12
+MAX_LABELS = 3  # a refill slip prints a 調劑日期 box for each fill, mostly blank
 
 
 def grid(width: int, height: int) -> list[Box]:
@@ -50,7 +54,7 @@ def after_labels(lines: list[TextLine], width: int, height: int) -> list[Box]:
             h = line.bottom - line.top
             box = (line.left - h, line.top - h, line.right + VALUE_WIDTH * h, line.bottom + h)
             boxes.append(clamp(box, (width, height)))
-    return boxes
+    return boxes[:MAX_LABELS]
 
 
 def _wanted(line: TextLine) -> bool:
@@ -73,11 +77,23 @@ def labelled(cell: TextLine, value: str, lines: list[TextLine]) -> bool:
     return bool(before) and _visit_label(max(before, key=lambda o: o.right).text)
 
 
-def _with_parts(
-    photo: Photo, lines: list[TextLine], parts: list[Box], engine: OcrEngine
-) -> list[TextLine] | None:
+@dataclass(frozen=True)
+class _Look:
+    """One photo's second look: its engine, and when no more crops may begin."""
+
+    photo: Photo
+    engine: OcrEngine
+    deadline: float
+
+    def read(
+        self, lines: list[TextLine], parts: list[Box], wanted: Callable[[TextLine], bool]
+    ) -> list[TextLine]:
+        return read_parts(self.photo, lines, parts, self.engine, wanted, self.deadline)
+
+
+def _with_parts(look: _Look, lines: list[TextLine], parts: list[Box]) -> list[TextLine] | None:
     """The page's lines with what `parts` read of dates, when that gives a labelled visit date."""
-    new = read_parts(photo, lines, parts, engine, _wanted)
+    new = look.read(lines, parts, _wanted)
     both = merged(lines, new)
     found = visit_date(group_rows(both)) if new else None
     if found is None:
@@ -87,29 +103,31 @@ def _with_parts(
     return both if any(labelled(cell, value, both) for cell in cells) else None
 
 
-def _date_again(photo: Photo, lines: list[TextLine], engine: OcrEngine) -> list[TextLine]:
+def _date_again(look: _Look, lines: list[TextLine]) -> list[TextLine]:
     if visit_date(group_rows(lines)):
         return lines
-    size = photo.image.size
+    size = look.photo.image.size
     for parts in (after_labels(lines, *size), grid(*size)):
-        if parts and (both := _with_parts(photo, lines, parts, engine)):
+        if parts and (both := _with_parts(look, lines, parts)):
             return both
     return lines
 
 
-def _names_again(photo: Photo, lines: list[TextLine], engine: OcrEngine) -> list[TextLine]:
-    boxes = name_boxes(lines, photo.image.size)
-    return merged(lines, read_parts(photo, lines, boxes, engine, named)) if boxes else lines
+def _names_again(look: _Look, lines: list[TextLine]) -> list[TextLine]:
+    boxes = name_boxes(lines, look.photo.image.size)
+    return merged(lines, look.read(lines, boxes, named)) if boxes else lines
 
 
-def second_look(photo: Photo, lines: list[TextLine], engine: OcrEngine) -> list[TextLine]:
-    """`lines`, with what a second look found of a lost visit date and lost drug names. The
+def second_look(photo: Photo, lines: list[TextLine], engine: OcrEngine, seconds: float) -> list[TextLine]:
+    """`lines`, with what a second look found of a lost visit date and lost drug names; no crop
+    is begun after `seconds` (0: no second look), so it stays within the OCR stage's time. The
     page must have been read upright (a turned page's boxes are in another frame). The first
     read stands whatever happens here: a failure of this extra look is logged, not raised."""
-    if not lines or any(line.rotation for line in lines):
+    if seconds <= 0 or not lines or any(line.rotation for line in lines):
         return lines
+    look = _Look(photo, engine, time.monotonic() + seconds)
     try:
-        return _names_again(photo, _date_again(photo, lines, engine), engine)
+        return _names_again(look, _date_again(look, lines))
     except Exception as exc:  # noqa: BLE001 - an optional extra read must not fail a read page
         log.warning("second look failed on photo %d: %s", photo.index + 1, type(exc).__name__)
         return lines
