@@ -14,7 +14,7 @@ import pytest
 from rxlens.evaluation.generate import one
 from rxlens.evaluation.scenario import ScenarioMaker
 from rxlens.extract.header_visit import visit_date
-from rxlens.extract.lost_names import name_boxes, named
+from rxlens.extract.lost_names import name_boxes, name_lines, named
 from rxlens.extract.reread import covers, cut_by
 from rxlens.extract.second_look import PART, VALUE_WIDTH, after_labels, grid, labelled
 from rxlens.images.intake import Upload, load_photo
@@ -209,3 +209,13 @@ def test_a_tilted_row_gets_a_name_box_as_tall_as_its_tilt() -> None:
 )
 def test_what_counts_as_a_name_word(text: str, expected: bool) -> None:
     assert named(line(text, 0, 0, 100, 30)) == expected
+
+
+def test_a_name_crop_keeps_the_name_of_its_own_row() -> None:
+    """A crop one row tall: the detector's box of its row may fill it from top to bottom, but a
+    neighbour row's line cut at the crop's top or bottom is not that row's name."""
+    keep, part = name_lines((1500, 900)), (0, 489, 601, 560)
+    assert keep(line("拿可欣膠囊100毫克(本補麻隆)", 34, 489, 441, 560), part)  # fills the crop
+    assert not keep(line("得安穩膜衣錠160毫克", 44, 489, 279, 502), part)  # the row above, cut
+    assert not keep(line("拿可欣膠囊100毫克(本補麻隆)", 34, 500, 601, 540), part)  # cut at the column's edge
+    assert not keep(line("1 TAB QD", 60, 500, 200, 540), part)  # no name word

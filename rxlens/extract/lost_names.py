@@ -11,7 +11,7 @@ import re
 import statistics
 
 from rxlens.extract.drafts import TABLE_END_RE
-from rxlens.extract.reread import Box, clamp
+from rxlens.extract.reread import Box, Keep, clamp, cut_by
 from rxlens.layout.rows import Columns, Row, find_columns, group_rows, slope
 from rxlens.ocr.base import TextLine
 from rxlens.textnorm import fold
@@ -32,6 +32,18 @@ def named(line: TextLine) -> bool:
     for f in grammar.find_all(text):
         text = text[: f.span[0]] + " " * (f.span[1] - f.span[0]) + text[f.span[1] :]
     return bool(_WORD.search(_UNIT.sub(" ", _CODE.sub(" ", text))))
+
+
+def name_lines(size: tuple[int, int]) -> Keep:
+    """Names in the middle of a name crop (the row it was cut for), not cut at its sides. Its
+    top and bottom may be touched: the detector's box of a row can fill a crop one row tall."""
+
+    def keep(line: TextLine, part: Box) -> bool:
+        top, bottom = part[1], part[3]
+        middle = top + (bottom - top) / 4 <= line.centre <= bottom - (bottom - top) / 4
+        return middle and named(line) and not cut_by(line, part, size, rows=False)
+
+    return keep
 
 
 def name_right(columns: Columns) -> float | None:

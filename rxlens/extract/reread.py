@@ -22,6 +22,9 @@ from rxlens.textnorm import fold
 Box = tuple[int, int, int, int]
 MIN_SIDE = 16  # px: a smaller crop holds no line
 EDGE = 3  # px: a line this near a crop's inner edge was cut by it
+# What was hard to read once is taken on a second reading only when read surely: a faded name
+# read half right (`莫克事職不` for 莫克寧膜衣錠, 0.65) makes a drug nobody prescribed.
+MIN_CONFIDENCE = 0.8
 
 
 def clamp(box: tuple[float, float, float, float], size: tuple[int, int]) -> Box:
@@ -54,28 +57,27 @@ def fragment(line: TextLine, lines: list[TextLine]) -> bool:
     return any(_overlap(line, old) and text in _bare(old.text) for old in lines)
 
 
-def cut_by(line: TextLine, part: Box, size: tuple[int, int]) -> bool:
+def cut_by(line: TextLine, part: Box, size: tuple[int, int], rows: bool = True) -> bool:
     """The line touches an edge of the crop inside the page: the crop cut it, and another crop
-    (or the page-wide read) has it whole (`就醫日期：113/04/2` of `…113/04/25`)."""
+    (or the page-wide read) has it whole (`就醫日期：113/04/2` of `…113/04/25`). `rows=False`
+    looks at the sides only (a crop one row tall, whose detector box may fill its height)."""
     (x0, y0, x1, y1), (width, height) = part, size
-    return (
-        (x0 > 0 and line.left - x0 < EDGE)
-        or (y0 > 0 and line.top - y0 < EDGE)
-        or (x1 < width and x1 - line.right < EDGE)
-        or (y1 < height and y1 - line.bottom < EDGE)
-    )
+    across = (y0 > 0 and line.top - y0 < EDGE) or (y1 < height and y1 - line.bottom < EDGE)
+    return (x0 > 0 and line.left - x0 < EDGE) or (x1 < width and x1 - line.right < EDGE) or (rows and across)
 
 
-def read_part(
-    photo: Photo, part: Box, engine: OcrEngine, wanted: Callable[[TextLine], bool]
-) -> list[TextLine]:
-    """The wanted lines read in one crop, whole, in page coordinates."""
+# Which lines of a crop to keep: given the line in page coordinates and the crop.
+Keep = Callable[[TextLine, Box], bool]
+
+
+def read_part(photo: Photo, part: Box, engine: OcrEngine, keep: Keep) -> list[TextLine]:
+    """The lines `keep` takes of those surely read upright in one crop, in page coordinates."""
     x0, y0, x1, y1 = part
     if min(x1 - x0, y1 - y0) < MIN_SIDE:
         return []
     crop = dataclasses.replace(photo, image=photo.image.crop(part))
-    lines = [shifted(line, x0, y0) for line in engine.read(crop) if line.rotation == 0 and wanted(line)]
-    return [line for line in lines if not cut_by(line, part, photo.image.size)]
+    read = [ln for ln in engine.read(crop) if ln.rotation == 0 and ln.confidence >= MIN_CONFIDENCE]
+    return [line for line in (shifted(ln, x0, y0) for ln in read) if keep(line, part)]
 
 
 def read_parts(
@@ -83,7 +85,7 @@ def read_parts(
     lines: list[TextLine],
     parts: list[Box],
     engine: OcrEngine,
-    wanted: Callable[[TextLine], bool],
+    keep: Keep,
     deadline: float = math.inf,
 ) -> list[TextLine]:
     """What the crops read that the page-wide read lacks, each line once; no crop is begun
@@ -92,7 +94,7 @@ def read_parts(
     for part in parts:
         if time.monotonic() > deadline:
             break
-        for line in read_part(photo, part, engine, wanted):
+        for line in read_part(photo, part, engine, keep):
             if not fragment(line, lines) and not any(inside(line, seen) for seen in found):
                 found.append(line)
     return found

@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from rxlens.extract.header_dates import find_dates
 from rxlens.extract.header_visit import OTHER_DATE_WORDS, visit_date
-from rxlens.extract.lost_names import name_boxes, named
-from rxlens.extract.reread import Box, clamp, merged, read_parts
+from rxlens.extract.lost_names import name_boxes, name_lines
+from rxlens.extract.reread import Box, Keep, clamp, cut_by, merged, read_parts
 from rxlens.images.intake import Photo
 from rxlens.layout.rows import group_rows
 from rxlens.ocr.base import OcrEngine, TextLine
@@ -57,8 +56,14 @@ def after_labels(lines: list[TextLine], width: int, height: int) -> list[Box]:
     return boxes[:MAX_LABELS]
 
 
-def _wanted(line: TextLine) -> bool:
-    return bool(find_dates(line.text, compact=True)) or "日期" in fold(line.text)
+def _date_lines(size: tuple[int, int]) -> Keep:
+    """Dates and date labels the crop did not cut."""
+
+    def keep(line: TextLine, part: Box) -> bool:
+        dated = bool(find_dates(line.text, compact=True)) or "日期" in fold(line.text)
+        return dated and not cut_by(line, part, size)
+
+    return keep
 
 
 def labelled(cell: TextLine, value: str, lines: list[TextLine]) -> bool:
@@ -85,15 +90,13 @@ class _Look:
     engine: OcrEngine
     deadline: float
 
-    def read(
-        self, lines: list[TextLine], parts: list[Box], wanted: Callable[[TextLine], bool]
-    ) -> list[TextLine]:
-        return read_parts(self.photo, lines, parts, self.engine, wanted, self.deadline)
+    def read(self, lines: list[TextLine], parts: list[Box], keep: Keep) -> list[TextLine]:
+        return read_parts(self.photo, lines, parts, self.engine, keep, self.deadline)
 
 
 def _with_parts(look: _Look, lines: list[TextLine], parts: list[Box]) -> list[TextLine] | None:
     """The page's lines with what `parts` read of dates, when that gives a labelled visit date."""
-    new = look.read(lines, parts, _wanted)
+    new = look.read(lines, parts, _date_lines(look.photo.image.size))
     both = merged(lines, new)
     found = visit_date(group_rows(both)) if new else None
     if found is None:
@@ -115,7 +118,7 @@ def _date_again(look: _Look, lines: list[TextLine]) -> list[TextLine]:
 
 def _names_again(look: _Look, lines: list[TextLine]) -> list[TextLine]:
     boxes = name_boxes(lines, look.photo.image.size)
-    return merged(lines, look.read(lines, boxes, named)) if boxes else lines
+    return merged(lines, look.read(lines, boxes, name_lines(look.photo.image.size))) if boxes else lines
 
 
 def second_look(photo: Photo, lines: list[TextLine], engine: OcrEngine, seconds: float) -> list[TextLine]:
