@@ -360,3 +360,35 @@ def test_a_dispensing_stamp_is_not_the_visit() -> None:
     assert _value(header.visit_date(group_rows(lines))) == "2025-09-02"
     lines[1] = text_line("112.6.20", [250, 262, 370, 296])  # printed in the line's own size: a date like any
     assert _value(header.visit_date(group_rows(lines))) == "2023-06-20"
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        pytest.param(
+            [("Rx.嘉義禾", [101, 87, 305, 132]), ("豐紀念醫院", [278, 79, 510, 143])],
+            "嘉義禾豐紀念醫院",
+            id="overlapping-boxes-of-one-name",
+        ),
+        pytest.param(
+            [("Rx.禾", [120, 115, 236, 161]), ("豐綜合醫院", [226, 106, 429, 144])],
+            "禾豐綜合醫院",
+            id="one-character-split-off",
+        ),
+        pytest.param(
+            [("王小明", [60, 80, 160, 120]), ("康寧診所", [200, 80, 330, 120])],
+            "康寧診所",
+            id="a-patients-name-printed-apart",
+        ),
+        pytest.param(
+            [("星野診所", [60, 80, 180, 120]), ("杏和藥局", [180, 80, 300, 120])],
+            "星野診所",
+            id="two-names-touching-stay-two",
+        ),
+    ],
+)
+def test_a_name_ocr_split_in_two_boxes_is_read_whole(
+    cells: list[tuple[str, list[float]]], expected: str
+) -> None:
+    rows = group_rows([text_line(text, box) for text, box in cells])
+    assert _value(header.clinic(rows)) == expected

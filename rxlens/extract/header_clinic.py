@@ -39,6 +39,9 @@ _CODE_LABEL = re.compile(
 # running into a time (…醫院2025041408:35) are a print stamp.
 _NAME_THEN_CODE = re.compile(rf"[{CJK}](?:醫院|診所|藥局|衛生所|榮總)\s*\(?\s*(\d{{10}})(?![\d:])")
 _BARE_CODE = re.compile(r"(?<![\dA-Z])(\d{10})(?![\dA-Z])")
+# Boxes of one word split by OCR touch or overlap; a space between words is wider than this
+# share of the line's height.
+SPLIT_GAP = 0.15
 _PHONE_BEFORE = re.compile(r"(?:電話|傳真|TEL|FAX)\W{0,3}$", re.IGNORECASE)
 
 
@@ -104,12 +107,40 @@ def _score(name: str, row: Row, cell: TextLine, place: float, code_name: str | N
     return _Candidate(name, score, row, cell)
 
 
+def _head_of(rows: list[Row], cell: TextLine) -> TextLine | None:
+    """The box that ends where `cell` begins, on its line (in any row: the two halves of a split
+    name may differ in height enough to be rows of their own)."""
+    before = [
+        c
+        for row in rows
+        for c in row.cells
+        if c.left < cell.left
+        and cell.left - c.right <= SPLIT_GAP * cell.height
+        and cell.top <= c.centre <= cell.bottom
+    ]
+    return max(before, key=lambda c: c.right, default=None)
+
+
+def _with_head(rows: list[Row], cell: TextLine) -> str:
+    """A cell's text, with the box before it when OCR split one name in two there (`Rx.嘉義禾`
+    | `豐紀念醫院`): the boxes touch or overlap, the first ends and the second starts in Chinese,
+    and the first holds no name of its own. Words printed apart (a patient's name, then the
+    clinic's) leave a space between their boxes."""
+    head = _head_of(rows, cell)
+    if head is None or _names_in(head.text):
+        return cell.text
+    first, second = head.text.rstrip(), cell.text.lstrip()
+    glued = re.search(f"[{CJK}]$", first) and re.match(f"[{CJK}]", second)
+    return first + second if glued else cell.text
+
+
 def _candidates(rows: list[Row], code_name: str | None) -> list[_Candidate]:
     out = []
     for i, row in enumerate(rows):
         place = 1.0 - i / max(len(rows), 1)
         for cell in row.cells:
-            names = _names_in(cell.text) or _misread_names(cell.text, register())
+            text = _with_head(rows, cell)
+            names = _names_in(text) or _misread_names(text, register())
             out += [_score(name, row, cell, place, code_name) for name in names]
     return out
 
