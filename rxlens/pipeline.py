@@ -11,8 +11,8 @@ confidence to the cloud after `validate`, and re-validates what it merges.
 `ocr` reads each photo, and reads again the parts of a page where it lost a visit date or a
 drug's name (extract/second_look.py: a stamp over them). `catalog` needs nothing, so the parallel
 schedule runs it beside intake and OCR; the sequential schedule (the rollback switch) runs the
-same stages in order. A catalog failure degrades the
-record (drugs as read, unmatched, with a warning); any other stage failure fails the request.
+same stages in order. A catalog failure degrades the record (drugs as read, unmatched, with a
+warning); any other stage failure fails the request.
 If the parallel machinery itself breaks (not a stage), the request is run once more sequentially.
 Around the stages (rxlens/run/): stage calls and their errors, the engine and its fallback, usage
 and metrics.
