@@ -2,8 +2,8 @@
 
 - The visit date: it is what refill windows and the plan are counted from, so a page without
   one is read again right of each date label read without its date (a small crop), else in four
-  overlapping parts of the page (about one and a half reads of it). Only date and date-label
-  lines are taken, and only when the visit date they give is labelled as one.
+  overlapping parts of the page (bench/second_look.py: about two first reads in all). Only date
+  and date-label lines are taken, and only when the visit date they give is labelled as one.
 - A drug's name: a table row with a frequency and nothing in the name column is read again
   across the name column (lost_names.py).
 
