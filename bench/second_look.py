@@ -27,25 +27,21 @@ from rxlens.catalog.bundled import bundle_bytes, parse_bundle
 from rxlens.config import Settings
 from rxlens.evaluation.generate import one
 from rxlens.evaluation.layouts import FAMILIES
+from rxlens.evaluation.runner import p95
 from rxlens.evaluation.scenario import ScenarioMaker
 from rxlens.extract.header_dates import find_dates
 from rxlens.extract.header_visit import visit_date
-from rxlens.extract.lost_names import has_usage, name_right, named
+from rxlens.extract.lost_names import has_usage, named, table_rows
 from rxlens.extract.reread import inside
 from rxlens.extract.second_look import second_look
 from rxlens.images.intake import Photo, Upload, load_photo
-from rxlens.layout.rows import find_columns, group_rows
+from rxlens.layout.rows import group_rows
 from rxlens.ocr.base import TextLine
 from rxlens.ocr.local import LocalOcr
 from rxlens.textnorm import fold
 
 T = TypeVar("T")
 SAME_TEXT = 80  # rapidfuzz ratio: the same name read twice, not a stamp's words in its place
-
-
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
 
 
 def photos(seeds: int) -> list[tuple[Photo, str | None]]:
@@ -70,12 +66,11 @@ def no_date_nor_label(lines: list[TextLine]) -> list[TextLine]:
 
 def name_cells(lines: list[TextLine]) -> list[TextLine]:
     """The name cells of a headed table's first drug row (none on pages without a table)."""
-    rows = group_rows(lines)
-    header = next(((i, c) for i, row in enumerate(rows) if (c := find_columns(row))), None)
-    right = name_right(header[1]) if header else None
-    if header is None or right is None:
+    table = table_rows(group_rows(lines))
+    if table is None:
         return []
-    for row in rows[header[0] + 1 :]:
+    body, right = table
+    for row in body:
         cells = [c for c in row.cells if (c.left + c.right) / 2 < right and named(c)]
         if cells and has_usage(row):
             return cells

@@ -68,7 +68,7 @@ def _person(text: str) -> str | None:
     rest = _MISREAD_TITLE.sub("", _LEADING_LABEL.sub("", squeeze(fold(text)), count=1), count=1)
     run = re.match(rf"[{CJK}]*", rest)
     name = _AFTER_NAME.split(run.group(0) if run else "", maxsplit=1)[0]
-    if name[:1] in tuple(_NOT_A_SURNAME):
+    if name.startswith(tuple(_NOT_A_SURNAME)):
         return None
     if len(name) == 4 and name[-1] in _CUT_WORD_START:
         name = name[:3]  # most names have three characters; a fourth here starts a label

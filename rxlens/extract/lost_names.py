@@ -12,26 +12,20 @@ import statistics
 
 from rxlens.extract.drafts import TABLE_END_RE
 from rxlens.extract.reread import Box, Keep, clamp, cut_by
+from rxlens.extract.tokens import cell_tokens
 from rxlens.layout.rows import Columns, Row, find_columns, group_rows, slope
 from rxlens.ocr.base import TextLine
-from rxlens.textnorm import fold
 from rxlens.vocab import frequency as grammar
 
-# A word a name holds: three Latin letters or two Chinese characters, once codes (letters
-# and three or more digits: `BC25419100`, `AC58220IG0`), frequencies and units (`1 TAB TID`)
-# are taken out.
+# A word a name holds: three Latin letters or two Chinese characters, in what the row's
+# tokens leave as text once codes, frequencies, amounts and units (`1 TAB TID`) are typed.
 _WORD = re.compile(r"[A-Z]{3,}|[\u3400-\u9fff]{2,}")
-_CODE = re.compile(r"(?<![A-Z0-9])(?=(?:[A-Z]*\d){3})[A-Z0-9]{6,12}")
-_UNIT = re.compile(r"(?<![A-Z])(?:TABS?|CAPS?|PCS?|AMP|VIAL|BOT|TUBE|PACK|PUFFS?|GTT)(?![A-Z])")
 MAX_ROWS = 6  # each is a crop read; more lost names than this is a page to photograph again
 MARGIN = 1.2  # line heights above and below the row's line, for a tilt the slope misjudges
 
 
 def named(line: TextLine) -> bool:
-    text = fold(line.text)
-    for f in grammar.find_all(text):
-        text = text[: f.span[0]] + " " * (f.span[1] - f.span[0]) + text[f.span[1] :]
-    return bool(_WORD.search(_UNIT.sub(" ", _CODE.sub(" ", text))))
+    return any(t.kind == "text" and _WORD.search(t.text) for t in cell_tokens(line))
 
 
 def name_lines(size: tuple[int, int]) -> Keep:
@@ -69,14 +63,20 @@ def _box(row: Row, right: float, rise: float, size: tuple[int, int]) -> Box:
     return clamp((0, y - half, right, y + half), size)
 
 
-def name_boxes(lines: list[TextLine], size: tuple[int, int]) -> list[Box]:
-    rows = group_rows(lines)
+def table_rows(rows: list[Row]) -> tuple[list[Row], float] | None:
+    """The rows under the first header that names its columns, and where its name column ends."""
     header = next(((i, c) for i, row in enumerate(rows) if (c := find_columns(row))), None)
     right = name_right(header[1]) if header else None
-    if header is None or right is None:
+    return (rows[header[0] + 1 :], right) if header and right is not None else None
+
+
+def name_boxes(lines: list[TextLine], size: tuple[int, int]) -> list[Box]:
+    table = table_rows(group_rows(lines))
+    if table is None:
         return []
+    body, right = table
     boxes, waiting = [], False
-    for row in rows[header[0] + 1 :]:
+    for row in body:
         if TABLE_END_RE.search(row.text):
             break
         usage, name = has_usage(row), _name_in(row, right)
